@@ -1,0 +1,45 @@
+# The project in two commands: `make reports` and `make test`. `make` alone prints this help.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports test test-fast notebooks validate datapackage lock clean
+
+help: ## Show this help
+	@echo "GBA Digital Governance Report 2022 - reproducible notebooks"
+	@echo
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+setup: $(STAMP) ## Create .venv with the pinned versions (constraints.txt)
+
+reports: $(STAMP) ## Build every report (HTML in reports/) from the bundled data
+	$(BIN)/gba-report build
+
+test: $(STAMP) ## Run every test: unit tests, data validation, nbval on the notebooks, a build with non-default parameters
+	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+notebooks: $(STAMP) ## Re-execute the committed notebooks in place with default parameters
+	$(BIN)/gba-report refresh
+
+validate: $(STAMP) ## Validate the data tables and print a summary
+	$(BIN)/gba-report validate
+
+datapackage: $(STAMP) ## Regenerate data/datapackage.json and the codebook tables from gba_utils/schema.py
+	$(BIN)/gba-report datapackage
+
+lock: ## Re-resolve the newest allowed versions and rewrite constraints.txt
+	rm -rf /tmp/gba-lock && $(PYTHON) -m venv /tmp/gba-lock
+	/tmp/gba-lock/bin/python -m pip install --quiet -e '.[test]'
+	/tmp/gba-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean: ## Remove the build folder and the rendered reports (keeps .venv)
+	rm -rf build reports/*.html reports/zh reports/en reports/assets

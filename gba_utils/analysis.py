@@ -1,0 +1,376 @@
+"""Tables derived from the dataset: filters, recounts, cross-tabulations, catalogues.
+
+Pure functions of data frames (no display, no I/O), unit-tested in ``tests/``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .labels import Labeller
+from .validate import count_cases, split
+
+ALL = "all"
+
+
+# ------------------------------------------------------------------ filters
+
+def filter_cases(cases: pd.DataFrame, city: str = ALL, domain: str = ALL) -> pd.DataFrame:
+    """Cases implemented in ``city`` (its city_code) and of ``domain``."""
+    out = cases
+    if city != ALL:
+        out = out[out["city_code"] == city]
+    if domain != ALL:
+        out = out[out["domain"] == domain]
+    return out
+
+
+def filter_claims(claims: pd.DataFrame, cases: pd.DataFrame, city: str = ALL, domain: str = ALL) -> pd.DataFrame:
+    """Claims about the selected city (by scope, or through a case there) and, with a domain, only case outcomes of that domain."""
+    out = claims
+    kept_cases = set(filter_cases(cases, city, domain)["case_id"])
+    if city != ALL:
+        out = out[(out["scope"] == city) | out["case_id"].isin(kept_cases)]
+    if domain != ALL:
+        out = out[out["case_id"].isin(kept_cases)]
+    return out
+
+
+def filter_policies(policies: pd.DataFrame, cities: pd.DataFrame, city: str = ALL) -> pd.DataFrame:
+    """Policies that concern a city: its own, its jurisdiction's (Guangdong, HK or Macao) and national ones."""
+    if city == ALL:
+        return policies
+    juris = cities.set_index("city_code").loc[city, "jurisdiction"]
+    keep = {city, juris, "cn"} if juris == "guangdong" else {city, juris}
+    return policies[policies["jurisdiction"].isin(keep)]
+
+
+def describe_filter(labels: Labeller, city: str = ALL, domain: str = ALL) -> str:
+    """'City: Shenzhen · Domain: Digital society', or '' when nothing is filtered."""
+    parts = []
+    if city != ALL:
+        parts.append(f"{labels.ui('city')}: {labels('city', city)}")
+    if domain != ALL:
+        parts.append(f"{labels.ui('domain')}: {labels('domain', domain)}")
+    return " · ".join(parts)
+
+
+# ------------------------------------------------------------------ chapter 2 recount
+
+def recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame) -> pd.DataFrame:
+    """Every chapter-2 aggregate: printed value, recounted value, verdict. One row per aggregate."""
+    c = claims.set_index("claim_id")
+    rows = []
+    for _, a in aggregates.iterrows():
+        claim = c.loc[a["claim_id"]]
+        got = count_cases(cases, a["filter"])
+        rows.append({
+            "claim_id": a["claim_id"], "section_id": claim["section_id"],
+            "subject_zh": claim["subject_zh"], "subject_en": claim["subject_en"],
+            "filter": a["filter"] if isinstance(a["filter"], str) else "", "printed": float(claim["value"]), "value_printed": claim["value_printed"],
+            "recounted": got, "match": bool(got == claim["value"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def breakdown(cases: pd.DataFrame, column: str, labels: Labeller, vocab: str, printed: dict[str, float] | None = None) -> pd.DataFrame:
+    """Counts of cases by one coded column in vocabulary order, beside printed values where given."""
+    order = [c for c in labels.order(vocab) if c in set(cases[column].dropna()) or (printed and c in printed)]
+    counts = cases[column].value_counts()
+    return pd.DataFrame({
+        "code": order,
+        "label": [labels(vocab, c) for c in order],
+        "recounted": [int(counts.get(c, 0)) for c in order],
+        "printed": [float(printed[c]) if printed and c in printed else float("nan") for c in order],
+    })
+
+
+def printed_by(recounted: pd.DataFrame, column: str, filters: dict[str, str] | None = None) -> dict[str, float]:
+    """Printed values of aggregates whose filter is exactly ``column=<code>`` (plus fixed ``filters``)."""
+    out = {}
+    fixed = filters or {}
+    for _, r in recounted.iterrows():
+        conds = dict(p.split("=") for p in split(r["filter"].replace("&", ";")))
+        if column in conds and {k: v for k, v in conds.items() if k != column} == fixed:
+            out[conds[column]] = r["printed"]
+    return out
+
+
+def region_level_table(cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Cases by region (as chapter 2 counts them) × administrative level."""
+    order_levels = labels.order("admin_level")
+    t = pd.crosstab(cases["region_code"], cases["admin_level"]).reindex(columns=order_levels, fill_value=0)
+    t = t.loc[sorted(t.index, key=lambda c: (c != "guangdong", -t.loc[c].sum(), c))]
+    t.index = [labels("scope", c) for c in t.index]
+    t.columns = [labels("admin_level", c) for c in t.columns]
+    return t
+
+
+def crosstab(cases: pd.DataFrame, row: str, col: str, labels: Labeller, row_vocab: str, col_vocab: str) -> pd.DataFrame:
+    """Labelled count matrix of two coded columns, in vocabulary order, without empty rows."""
+    t = pd.crosstab(cases[row], cases[col])
+    rows = [c for c in labels.order(row_vocab) if c in t.index]
+    cols = [c for c in labels.order(col_vocab) if c in t.columns] or list(t.columns)
+    t = t.reindex(index=rows, columns=cols, fill_value=0)
+    t.index = [labels(row_vocab, c) for c in t.index]
+    t.columns = [labels(col_vocab, c) for c in t.columns]
+    return t.astype(int)
+
+
+def technology_domain(cases: pd.DataFrame, technologies: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Technologies × domain: number of cases using each technology, most used first."""
+    merged = technologies.merge(cases[["case_id", "domain"]], on="case_id")
+    if merged.empty:
+        return pd.DataFrame()
+    t = pd.crosstab(merged["technology"], merged["domain"])
+    cols = [c for c in labels.order("domain") if c in t.columns]
+    t = t.reindex(columns=cols, fill_value=0)
+    t = t.loc[sorted(t.index, key=lambda c: (-t.loc[c].sum(), labels.order("technology").index(c)))]
+    t.index = [labels("technology", c) for c in t.index]
+    t.columns = [labels("domain", c) for c in t.columns]
+    return t.astype(int)
+
+
+def catalogue(cases: pd.DataFrame, technologies: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """The case catalogue with labelled codes and a technology list."""
+    name = "name_zh" if labels.lang == "zh" else "name_en"
+    sep = "、" if labels.lang == "zh" else ", "
+    techs = technologies.groupby("case_id")["technology"].agg(lambda s: sep.join(labels("technology", t) for t in s))
+    out = pd.DataFrame({
+        "case_id": cases["case_id"],
+        "name": cases[name],
+        "tier": cases["tier"].map(lambda c: labels("tier", c)),
+        "domain": cases["domain"].map(lambda c: labels("domain", c)) + cases["domain_source"].map(lambda s: "" if s == "stated" else "*"),
+        "admin_level": cases["admin_level"].map(lambda c: labels("admin_level", c)),
+        "city_code": cases["city_code"].map(lambda c: labels("city", c)),
+        "applicant_printed": cases["applicant_printed"],
+        "technologies": cases["case_id"].map(techs).fillna(""),
+    })
+    return out.reset_index(drop=True)
+
+
+def outcomes(claims: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Numbers the report gives for each case (first statement of each quantity only)."""
+    sel = claims[claims["case_id"].isin(set(cases["case_id"])) & claims["same_as"].isna()]
+    name = "name_zh" if labels.lang == "zh" else "name_en"
+    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    names = cases.set_index("case_id")[name]
+    out = pd.DataFrame({
+        "case_id": sel["case_id"], "name": sel["case_id"].map(names), "subject": sel[subject],
+        "value_printed": sel["qualifier_printed"].fillna("") + sel["value_printed"],
+        "kind": sel["kind"].map(lambda c: labels("kind", c)), "section_id": sel["section_id"],
+        "claim_id": sel["claim_id"],
+    })
+    return out.sort_values(["case_id", "claim_id"]).reset_index(drop=True)
+
+
+def claims_table(claims: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Claims for reading: indicator, printed value (with its hedge), kind, year, section."""
+    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    return pd.DataFrame({
+        "claim_id": claims["claim_id"], "subject": claims[subject],
+        "value_printed": claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna(""),
+        "kind": claims["kind"].map(lambda c: labels("kind", c)),
+        "ref_year": claims["ref_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        "section_id": claims["section_id"],
+    }).reset_index(drop=True)
+
+
+def policy_table(policies: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    name = "name_zh" if labels.lang == "zh" else "name_en"
+    sets = "sets_zh" if labels.lang == "zh" else "sets_en"
+    out = pd.DataFrame({
+        "policy": policies[name], "date": policies["date"].fillna(""),
+        "jurisdiction": policies["jurisdiction"].map(lambda c: labels("scope", c)),
+        "policy_kind": policies["kind"].map(lambda c: labels("policy_kind", c)), "sets": policies[sets],
+        "section_id": policies["section_ids"].map(lambda s: split(s)[0]),
+    })
+    return out.sort_values(["date", "policy"], key=lambda s: s.replace("", "9999") if s.name == "date" else s).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ overview
+
+def headline(ds, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Key counts of the report and of this dataset (cases as filtered)."""
+    zh = labels.lang == "zh"
+    rows = [
+        ("案例" if zh else "Cases", len(cases)),
+        *[(labels("tier", t), int((cases["tier"] == t).sum())) for t in labels.order("tier")],
+        *[(labels("domain", d), int((cases["domain"] == d).sum())) for d in labels.order("domain")],
+        *[(labels("applicant_type", a), int((cases["applicant_type"] == a).sum())) for a in labels.order("applicant_type")],
+        ("数值陈述" if zh else "Numeric claims", len(ds.claims)),
+        ("所引政策与文件" if zh else "Policies and documents cited", len(ds.policies)),
+        ("问题领域 / 子问题" if zh else "Problem areas / sub-problems",
+         f"{int(ds.problems['parent_id'].isna().sum())} / {int(ds.problems['parent_id'].notna().sum())}"),
+        ("建议 / 措施" if zh else "Recommendations / measures", f"{len(ds.recommendations)} / {len(ds.measures)}"),
+        ("编码决策" if zh else "Coding decisions logged", len(ds.decisions)),
+    ]
+    return pd.DataFrame(rows, columns=["subject", "n"]).astype({"n": str})
+
+
+# ------------------------------------------------------------------ chapter 3
+
+def problem_tree(problems: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    s = "summary_zh" if labels.lang == "zh" else "summary_en"
+    return pd.DataFrame({
+        "problem_id": problems["problem_id"],
+        "problem": [("" if pd.isna(p) else "　") + title for p, title in zip(problems["parent_id"], problems[t])],
+        "summary": problems[s], "section_id": problems["section_id"],
+    }).reset_index(drop=True)
+
+
+def _area(problem_id: str) -> str:
+    return problem_id.split(".")[0]
+
+
+def problem_evidence(problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Per problem area: cases illustrating it, and cases practising a measure that answers it (distinct cases)."""
+    kept = set(cases["case_id"])
+    ill = links[(links["target_type"] == "problem") & links["case_id"].isin(kept)].assign(area=lambda d: d["target_id"].map(_area))
+    meas_area = answers.dropna(subset=["measure_id"]).assign(area=lambda d: d["problem_id"].map(_area))[["measure_id", "area"]].drop_duplicates()
+    prac = links[(links["target_type"] == "measure") & links["case_id"].isin(kept)].merge(meas_area, left_on="target_id", right_on="measure_id")
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    areas = problems[problems["parent_id"].isna()]
+    zh = labels.lang == "zh"
+    col_ill = "体现该问题" if zh else "Illustrate the problem"
+    col_prac = "实践对应措施" if zh else "Practise a measure that answers it"
+    out = pd.DataFrame({
+        col_ill: [ill.loc[ill["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
+        col_prac: [prac.loc[prac["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
+    }, index=[f"{a} {n}" for a, n in zip(areas["problem_id"], areas[t])])
+    return out
+
+
+def problem_evidence_table(problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Per sub-problem: the cases that illustrate it and those practising a measure that answers it."""
+    name = "name_zh" if labels.lang == "zh" else "name_en"
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    names = cases.set_index("case_id")[name]
+    kept = set(cases["case_id"])
+    sep = "；" if labels.lang == "zh" else "; "
+    rows = []
+    for _, p in problems[problems["parent_id"].notna()].iterrows():
+        pid = p["problem_id"]
+        ill = links[(links["target_type"] == "problem") & (links["target_id"] == pid) & links["case_id"].isin(kept)]["case_id"]
+        meas = set(answers.loc[answers["problem_id"] == pid, "measure_id"].dropna())
+        prac = links[(links["target_type"] == "measure") & links["target_id"].isin(meas) & links["case_id"].isin(kept)]["case_id"]
+        rows.append({
+            "problem_id": pid, "problem": p[t],
+            "illustrates": sep.join(f"{names[c]}" for c in sorted(set(ill))),
+            "practises": sep.join(f"{names[c]}" for c in sorted(set(prac))),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ chapter 4
+
+def measure_table(recs: pd.DataFrame, measures: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    rec_title = recs.set_index("rec_id")[t]
+    return pd.DataFrame({
+        "rec_id": measures["rec_id"].map(lambda r: f"{r} {rec_title[r]}"),
+        "measure_id": measures["measure_id"], "measure": measures[t],
+    }).reset_index(drop=True)
+
+
+def link_matrix(answers: pd.DataFrame, problems: pd.DataFrame, recs: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Problem areas × recommendations: number of links (area- and measure-level); stated pairs in ``attrs``."""
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    a = answers.assign(area=answers["problem_id"].map(_area))
+    areas = problems[problems["parent_id"].isna()]
+    m = pd.crosstab(a["area"], a["rec_id"]).reindex(index=list(areas["problem_id"]), columns=list(recs["rec_id"]), fill_value=0)
+    stated = {(r.area, r.rec_id) for r in a[a["link"] == "stated"].itertuples()}
+    row_lab = {p: f"{p} {n}" for p, n in zip(areas["problem_id"], areas[t])}
+    col_lab = {r: r for r in recs["rec_id"]}
+    m.index = [row_lab[i] for i in m.index]
+    m.columns = [col_lab[c] for c in m.columns]
+    m = m.astype(int)
+    m.attrs["stated"] = {(row_lab[p], col_lab[r]) for p, r in stated}
+    return m
+
+
+def practising_cases(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    name = "name_zh" if labels.lang == "zh" else "name_en"
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    reason = "reason_zh" if labels.lang == "zh" else "reason_en"
+    prac = links[(links["target_type"] == "measure") & links["case_id"].isin(set(cases["case_id"]))]
+    mt = measures.set_index("measure_id")[t]
+    names = cases.set_index("case_id")[name]
+    out = pd.DataFrame({
+        "measure_id": prac["target_id"], "measure": prac["target_id"].map(mt),
+        "case_id": prac["case_id"], "name": prac["case_id"].map(names), "reason": prac[reason],
+    })
+    return out.sort_values(["measure_id", "case_id"]).reset_index(drop=True)
+
+
+def practice_by_rec(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, recs: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Recommendations × domain: distinct cases practising at least one of the recommendation's measures."""
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    prac = links[(links["target_type"] == "measure")].merge(measures[["measure_id", "rec_id"]], left_on="target_id", right_on="measure_id")
+    prac = prac.merge(cases[["case_id", "domain"]], on="case_id")[["rec_id", "case_id", "domain"]].drop_duplicates()
+    m = pd.crosstab(prac["rec_id"], prac["domain"]).reindex(index=list(recs["rec_id"]), columns=labels.order("domain"), fill_value=0)
+    m.index = [f"{r} {n}" for r, n in zip(recs["rec_id"], recs[t])]
+    m.columns = [labels("domain", c) for c in m.columns]
+    return m.astype(int)
+
+
+def conclusion_table(problems: pd.DataFrame, recs: pd.DataFrame, measures: pd.DataFrame, answers: pd.DataFrame, links: pd.DataFrame,
+                     cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Each problem area beside the recommendation the report states for it, its measures and practising cases."""
+    t = "title_zh" if labels.lang == "zh" else "title_en"
+    stated = answers[(answers["link"] == "stated") & answers["measure_id"].isna()]
+    kept = set(cases["case_id"])
+    rows = []
+    for _, s in stated.iterrows():
+        p = problems.set_index("problem_id").loc[s["problem_id"]]
+        r = recs.set_index("rec_id").loc[s["rec_id"]]
+        ms = set(measures.loc[measures["rec_id"] == s["rec_id"], "measure_id"])
+        n_cases = links[(links["target_type"] == "measure") & links["target_id"].isin(ms) & links["case_id"].isin(kept)]["case_id"].nunique()
+        rows.append({"problem": f"{s['problem_id']} {p[t]}", "rec_id": f"{s['rec_id']} {r[t]}", "measure": str(len(ms)), "n": str(n_cases)})
+    return pd.DataFrame(rows)
+
+
+def in_sections(section_ids: pd.Series, prefixes) -> pd.Series:
+    """True where a section id is one of ``prefixes`` or lies inside one (``2.5`` contains ``2.5.3``)."""
+    return section_ids.map(lambda s: any(s == p or s.startswith(p + ".") for p in prefixes))
+
+
+def select_claims(claims: pd.DataFrame, sections=(), units=None, kinds=None, first_only: bool = True) -> pd.DataFrame:
+    """Claims in some sections (and their sub-sections), of some units and kinds; repeats dropped by default."""
+    mask = pd.Series(True, index=claims.index)
+    if sections:
+        mask &= in_sections(claims["section_id"], sections)
+    if units is not None:
+        mask &= claims["unit"].isin(units)
+    if kinds is not None:
+        mask &= claims["kind"].isin(kinds)
+    if first_only:
+        mask &= claims["same_as"].isna()
+    return claims[mask]
+
+
+def chapter2_panels(cases: pd.DataFrame, recounted: pd.DataFrame, labels: Labeller, show_printed: bool = True) -> list[tuple[str, pd.DataFrame]]:
+    """The four single-column breakdowns of chapter 2, recounted beside the printed counts (when ``show_printed``)."""
+    panels = []
+    for column, vocab in (("admin_level", "admin_level"), ("applicant_type", "applicant_type"), ("domain", "domain"), ("tier", "tier")):
+        printed = printed_by(recounted, column) if show_printed else None
+        panels.append((labels.column(column) if column != "admin_level" else labels.column("admin_level"),
+                       breakdown(cases, column, labels, vocab, printed)))
+    return panels
+
+
+def place_counts(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    """Chapter-2 counts by city and district (aggregates whose filter names a region or district)."""
+    sel = recounted[recounted["filter"].str.contains("region_code=|district_code=", regex=True)]
+    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    return pd.DataFrame({"label": sel[subject], "recounted": sel["recounted"], "printed": sel["printed"]}).reset_index(drop=True)
+
+
+def recount_table(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    return pd.DataFrame({
+        "claim_id": recounted["claim_id"], "check": recounted[subject], "printed": recounted["value_printed"],
+        "recounted": recounted["recounted"].astype(str),
+        "verdict": recounted["match"].map(lambda m: labels.ui("match") if m else labels.ui("mismatch")),
+        "section_id": recounted["section_id"],
+    })

@@ -1,0 +1,84 @@
+"""``gba-report``: a thin command line over :mod:`gba_utils.build` and :mod:`gba_utils.data`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import DataError, GBAError, ParameterError
+
+
+def _param(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    if name == "edition":
+        try:
+            return name, int(value)
+        except ValueError:
+            return name, value  # the parameter check reports it
+    return name, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gba-report", description="Build and check the GBA Digital Governance Report 2022 reproduction.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="execute the notebooks and render HTML into reports/")
+    b.add_argument("notebooks", nargs="*", help="notebook stems (default: all), e.g. 02_cases")
+    b.add_argument("-p", "--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
+                   help="notebook parameter, e.g. -p city=shenzhen -p domain=society")
+    b.add_argument("--lang", default="zh,en", help="languages to build, comma-separated (default zh,en)")
+    b.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: number of cores)")
+    b.add_argument("--out", default=None, help="site folder (default reports/)")
+    b.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (researcher variant)")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    sub.add_parser("validate", help="read and validate every data table; list all problems")
+    sub.add_parser("refresh", help="re-execute the committed notebooks in place with default parameters")
+    sub.add_parser("datapackage", help="regenerate data/datapackage.json and the codebook tables from the schema")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            from .build import build
+
+            langs = tuple(l.strip() for l in args.lang.split(",") if l.strip())
+            summary = build(args.notebooks or None, langs=langs, params=dict(args.param), jobs=args.jobs, site=args.out,
+                            show_code=args.show_code, progress=not args.no_progress)
+            print(summary.render())
+            return 0 if summary.ok else 1
+        if args.command == "validate":
+            from .data import load
+
+            ds = load()
+            print(f"data valid: {ds!r}")
+            return 0
+        if args.command == "refresh":
+            from .build import refresh
+
+            for path in refresh():
+                print(f"refreshed {path}")
+            return 0
+        if args.command == "datapackage":
+            from .codebook import write_all
+
+            for path in write_all():
+                print(f"wrote {path}")
+            return 0
+    except DataError as err:
+        print(f"gba-report: the data did not validate; nothing was built.\n{err}", file=sys.stderr)
+        return 2
+    except ParameterError as err:
+        print(f"gba-report: {err}", file=sys.stderr)
+        return 2
+    except GBAError as err:
+        print(f"gba-report: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("gba-report: interrupted; pages already written are complete, others keep their previous version.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

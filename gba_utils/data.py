@@ -1,0 +1,81 @@
+"""Load the whole dataset in one call: read, validate, type, filter to an edition."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, Problem
+from .io import read_table
+from .paths import data_dir as _data_dir, relative
+from .schema import TABLES
+from .validate import validate
+
+EDITIONS = (2022,)
+
+
+def data_version(directory: Path) -> str:
+    """Content hash of every table file (and the geometry): the data version printed in reports."""
+    h = hashlib.sha256()
+    files = [directory / t.path for t in TABLES] + sorted((directory / "geo").glob("*.geojson"))
+    for path in files:
+        if path.exists():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class Dataset:
+    """All tables of one edition, validated and typed. Access tables as attributes: ``ds.cases``."""
+
+    edition: int
+    tables: dict[str, pd.DataFrame]
+    version: str
+    directory: Path = field(repr=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
+        return f"Dataset(edition={self.edition}, version={self.version}, {sizes})"
+
+
+def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Read every table as text; collect the problems of all files before raising."""
+    raw, files, problems = {}, {}, []
+    for table in TABLES:
+        path = directory / table.path
+        files[table.name] = relative(path)
+        try:
+            raw[table.name] = read_table(path, table)
+        except DataError as err:
+            problems += err.problems
+    if problems:
+        raise DataError(problems)
+    return raw, files
+
+
+def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
+    """Read and validate every table, return those rows of ``edition``.
+
+    Raises :class:`~gba_utils.errors.DataError` listing every problem (file, line,
+    column, value, expectation) when anything is wrong.
+    """
+    directory = _data_dir(data_dir)
+    raw, files = read_all(directory)
+    typed = validate(raw, files)
+    editions = set(typed["cases"]["edition"].dropna().astype(int))
+    if edition not in editions:
+        raise DataError([Problem(files["cases"], None, "edition", edition, f"an edition present in the data: {sorted(editions)}", "edition")])
+    tables = {}
+    for name, frame in typed.items():
+        if "edition" in frame.columns:
+            frame = frame[frame["edition"] == edition]
+        tables[name] = frame.reset_index(drop=True)
+    return Dataset(edition, tables, data_version(directory), directory)

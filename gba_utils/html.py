@@ -1,0 +1,163 @@
+"""Reader-facing HTML: one page per executed notebook, an index, a shared stylesheet and web font.
+
+Pages are rendered with nbconvert's ``basic`` template (body only, no CDN scripts),
+wrapped in our own Jinja2 page with navigation, a table of contents and a footer.
+Narrative cells tagged ``lang-zh`` / ``lang-en`` are kept or dropped by language;
+code is hidden unless the build asks for it.
+"""
+from __future__ import annotations
+
+import copy
+import html as htmllib
+import re
+from pathlib import Path
+
+import jinja2
+import nbformat
+
+from . import paths
+from .data import data_version
+
+SITE_TITLE = {"zh": "粤港澳大湾区数字治理研究报告2022 · 开放复现", "en": "GBA Digital Governance Report 2022 · open reproduction"}
+LANG_NAME = {"zh": "中文", "en": "English"}
+CITATION = {
+    "zh": "普华永道、中山大学数字治理研究中心：《粤港澳大湾区数字治理研究报告2022》，2022。开放复现：gba-digital-governance 0.1.0，数据版本 {version}。",
+    "en": "PwC China and SYSU Center for Digital Governance (2022). Greater Bay Area Digital Governance Research Report 2022 [粤港澳大湾区数字治理研究报告2022]. Open reproduction: gba-digital-governance 0.1.0, data version {version}.",
+}
+FONT_FILE = "noto-sans-sc-subset.woff2"
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)), autoescape=True,
+                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def select_cells(nb: nbformat.NotebookNode, lang: str, show_code: bool) -> nbformat.NotebookNode:
+    """Keep cells of ``lang`` (and untagged ones); drop parameter cells unless code is shown."""
+    nb = copy.deepcopy(nb)
+    other = "lang-en" if lang == "zh" else "lang-zh"
+    keep = []
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if other in tags:
+            continue
+        if not show_code and tags & {"parameters", "injected-parameters"}:
+            continue
+        if not show_code and cell.cell_type == "code" and not cell.get("outputs"):
+            continue
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+def page_title(nb: nbformat.NotebookNode) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return "Report"
+
+
+HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def toc(body: str) -> list[dict]:
+    return [{"level": int(lvl), "id": hid, "text": re.sub(r"<[^>]+>", "", text)} for lvl, hid, text in HEADING.findall(body)]
+
+
+def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic", exclude_input=not show_code, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="¶")
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _siblings(job, jobs) -> list:
+    same = [j for j in jobs if j.lang == job.lang and j.out_dir == job.out_dir and
+            [p for p in j.params if p[0] not in ("lang",)] == [p for p in job.params if p[0] not in ("lang",)]]
+    return same
+
+
+def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[str, Path]:
+    """HTML of one executed notebook and the path it belongs at."""
+    lang = job.lang
+    shown = select_cells(nb, lang, job.show_code)
+    body = render_body(shown, job.show_code)
+    siblings = _siblings(job, jobs) or [job]
+    idx = next((i for i, j in enumerate(siblings) if j.slug == job.slug), 0)
+    prev_job = siblings[idx - 1] if idx > 0 else None
+    next_job = siblings[idx + 1] if idx + 1 < len(siblings) else None
+    twin_lang = "en" if lang == "zh" else "zh"
+    twin_dir = job.out_dir.replace(lang, twin_lang, 1) if job.out_dir.startswith(lang) else twin_lang
+    params = dict(job.params)
+    version = data_version(paths.data_dir(params.get("data_dir")))
+    depth = len(Path(job.out_dir).parts)
+    up = "../" * depth
+    html = _env().get_template("page.html.j2").render(
+        lang=lang, title=page_title(shown), site_title=SITE_TITLE[lang], body=body, toc=toc(body),
+        prev={"href": f"{prev_job.slug}.html", "title": prev_job.notebook} if prev_job else None,
+        next={"href": f"{next_job.slug}.html", "title": next_job.notebook} if next_job else None,
+        index_href=f"{up}index.html", twin_href=f"{up}{twin_dir}/{job.slug}.html", twin_lang=LANG_NAME[twin_lang],
+        css_href=f"{up}assets/gba.css", edition=params.get("edition"), version=version,
+        citation=CITATION[lang].format(version=version), params={k: v for k, v in params.items() if k != "data_dir"},
+    )
+    return html, site / job.out_dir / f"{job.slug}.html"
+
+
+def write_index(site: Path, ds, summary) -> None:
+    """The landing page linking every built page in both languages, the stylesheet and the web font."""
+    from .build import atomic_write
+
+    assets = Path(paths.TEMPLATES)
+    atomic_write(site / "assets" / "gba.css", (assets / "gba.css").read_bytes())
+    pages = []
+    for r in summary.results:
+        if r.ok:
+            pages.append({"lang": r.job.lang, "notebook": r.job.notebook, "slug": r.job.slug, "href": f"{r.job.out_dir}/{r.job.slug}.html",
+                          "title": _title_of(site / r.job.out_dir / f"{r.job.slug}.html"), "params": {k: v for k, v in r.job.params if k not in ("data_dir", "lang")}})
+    html = _env().get_template("index.html.j2").render(
+        pages=pages, version=ds.version, edition=ds.edition, citation_zh=CITATION["zh"].format(version=ds.version),
+        citation_en=CITATION["en"].format(version=ds.version), n_cases=len(ds.cases), n_claims=len(ds.claims),
+    )
+    atomic_write(site / "index.html", html.encode("utf-8"))
+    write_font(site)
+
+
+def _title_of(path: Path) -> str:
+    if not path.exists():
+        return path.stem
+    m = re.search(r"<h1 class=\"page-title\">(.*?)</h1>", path.read_text(encoding="utf-8"), re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else path.stem
+
+
+def write_font(site: Path) -> None:
+    """Subset the bundled Noto Sans SC to the characters the site uses; ship it once as WOFF2."""
+    from fontTools import subset
+
+    from .theme import font_path
+
+    chars = set()
+    for page in sorted(site.rglob("*.html")):
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>|data:[^\"']+", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        chars |= set(htmllib.unescape(text))
+    chars |= set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG"]
+    font = subset.load_font(str(font_path()), options)
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(sorted(chars)))
+    sub.subset(font)
+    import io
+
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    from .build import atomic_write
+
+    atomic_write(site / "assets" / FONT_FILE, buf.getvalue())

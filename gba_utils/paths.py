@@ -1,0 +1,44 @@
+"""Every path the project uses, in one place.
+
+Notebooks, the build and the tests ask this module for paths; nothing else joins
+path segments by hand. Paths are resolved from the package's own location, so a
+notebook runs the same whatever the working directory of its kernel is.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Repository root (the folder holding ``pyproject.toml``).
+ROOT = Path(__file__).resolve().parent.parent
+#: The bundled data: tidy CSV tables, codebook, ``datapackage.json``.
+DATA = ROOT / "data"
+#: Derived geometry shipped with the data (see ``data/geo/SOURCE.md``).
+GEO = DATA / "geo"
+#: The parameterised chapter notebooks (committed with default outputs).
+NOTEBOOKS = ROOT / "notebooks"
+#: Rendered HTML for readers.
+REPORTS = ROOT / "reports"
+#: Scratch space of the build: executed notebooks, kept for debugging.
+BUILD = ROOT / "build"
+#: The report's text (read-only, outside the repository).
+SOURCE_TEXT = ROOT.parent / "shared" / "source" / "gba-digital-governance-report-2022.zh.txt"
+#: Templates and static files of the HTML build.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """The data directory: ``override`` if given, else ``$GBA_DATA_DIR``, else ``data/``."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("GBA_DATA_DIR")
+    return Path(env).expanduser().resolve() if env else DATA
+
+
+def relative(path: str | os.PathLike) -> str:
+    """``path`` relative to the repository root when inside it (never print absolute paths)."""
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(ROOT).as_posix()
+    except ValueError:
+        return p.name

@@ -1,0 +1,147 @@
+"""What a notebook talks to: checked parameters, the filtered data, numbered figures and tables.
+
+``R = gba_utils.setup("02_cases", lang=lang, city=city, ...)`` checks the parameters,
+loads and validates the data, applies the theme, and returns a :class:`Report`.
+``R.figure(key, fig)`` and ``R.table(key, frame)`` display numbered, captioned,
+sourced outputs whose bytes are the same on every run.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from . import analysis, theme
+from .catalog import BY_KEY
+from .data import Dataset, load
+from .labels import Labeller
+from .params import check
+
+GEOJSON = "gba_cities.geojson"
+
+
+def _publish(data: dict, metadata: dict | None = None) -> None:
+    from IPython.display import display
+
+    display(data, raw=True, metadata=metadata or {})
+
+
+def png_bytes(fig) -> bytes:
+    """PNG of a figure, byte-stable: fixed dpi, no software/date metadata."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=theme.DPI, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+class Report:
+    def __init__(self, notebook: str, params: dict, ds: Dataset):
+        self.notebook = notebook
+        self.params = params
+        self.lang: str = params["lang"]
+        self.city: str = params["city"]
+        self.domain: str = params["domain"]
+        self.ds = ds
+        self.labels = Labeller(ds.labels, ds.cities, ds.districts, ds.sections, self.lang)
+        self._numbers = {"figure": 0, "table": 0}
+        self.cases = analysis.filter_cases(ds.cases, self.city, self.domain)
+        self.claims = analysis.filter_claims(ds.claims, ds.cases, self.city, self.domain)
+        self.policies = analysis.filter_policies(ds.policies, ds.cities, self.city)
+        self.technologies = ds.case_technologies[ds.case_technologies["case_id"].isin(set(self.cases["case_id"]))]
+        self.case_links = ds.case_links[ds.case_links["case_id"].isin(set(self.cases["case_id"]))]
+
+    # -------------------------------------------------------------- text
+    @property
+    def filter_text(self) -> str:
+        return analysis.describe_filter(self.labels, self.city, self.domain)
+
+    def title(self, key: str, filtered: bool = True) -> str:
+        """Title of a catalogued figure or table, with the active filter appended (or 'whole report' when it ignores it)."""
+        item = BY_KEY[key]
+        text = item.zh if self.lang == "zh" else item.en
+        if not self.filter_text:
+            return text
+        note = self.filter_text if filtered else ("全书，不受筛选影响" if self.lang == "zh" else "whole report, not filtered")
+        return f"{text}（{note}）" if self.lang == "zh" else f"{text} ({note})"
+
+    def source_line(self, key: str) -> str:
+        item = BY_KEY[key]
+        secs = "; ".join(self.labels.section(s) for s in item.sections)
+        return (f"{self.labels.ui('source')}：{self.labels.ui('report')} {secs}；{self.labels.ui('processing')}：gba_utils.{item.function}"
+                if self.lang == "zh" else
+                f"{self.labels.ui('source')}: {self.labels.ui('report')}, {secs}. {self.labels.ui('processing')}: gba_utils.{item.function}")
+
+    def banner(self) -> None:
+        """Show which filter is active (nothing when none is)."""
+        if self.filter_text:
+            label = "当前筛选" if self.lang == "zh" else "Filtered view"
+            _publish({"text/html": f'<p class="gba-filter"><strong>{html.escape(label)}</strong>: {html.escape(self.filter_text)}</p>',
+                      "text/plain": f"{label}: {self.filter_text}"})
+
+    def say(self, zh: str, en: str) -> None:
+        """Show a short generated sentence in the report's language (escaped)."""
+        text = zh if self.lang == "zh" else en
+        _publish({"text/html": f'<p class="gba-note">{html.escape(text)}</p>', "text/plain": text})
+
+    # -------------------------------------------------------------- outputs
+    def _caption(self, kind: str, key: str, filtered: bool) -> tuple[int, str, str]:
+        self._numbers[kind] += 1
+        n = self._numbers[kind]
+        word = self.labels.ui(kind)
+        head = f"{word} {n}" if self.lang == "en" else f"{word}{n}"
+        return n, head, self.title(key, filtered)
+
+    def figure(self, key: str, fig, alt: str | None = None, filtered: bool = True) -> None:
+        """Display a figure with number, caption, source line and alt text; a hash of its PNG goes to text/plain."""
+        assert BY_KEY[key].kind == "figure", key
+        png = png_bytes(fig)
+        n, head, title = self._caption("figure", key, filtered)
+        digest = hashlib.sha256(png).hexdigest()[:16]
+        alt_text = alt or title
+        _publish(
+            {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[{head}] {title} · png sha256 {digest}"},
+            {"image/png": {"alt": alt_text}, "gba": {"kind": "figure", "key": key, "number": n}},
+        )
+        sep = "." if self.lang == "en" else "　"
+        _publish({
+            "text/html": (f'<p class="gba-caption" id="fig-{key}"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}<br>'
+                          f'<span class="gba-source">{html.escape(self.source_line(key))}</span></p>'),
+            "text/plain": f"{head}{sep} {title}\n{self.source_line(key)}",
+        })
+
+    def table(self, key: str, frame: pd.DataFrame, columns: dict[str, str] | None = None, filtered: bool = True) -> None:
+        """Display a table: numbered caption above, escaped HTML, plain-text twin, source line below."""
+        assert BY_KEY[key].kind == "table", key
+        n, head, title = self._caption("table", key, filtered)
+        sep = "." if self.lang == "en" else "　"
+        shown = frame.rename(columns={c: self.labels.column(c) for c in frame.columns} | (columns or {}))
+        if shown.empty:
+            body = f'<p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'
+            plain = self.labels.ui("no_rows")
+        else:
+            body = shown.to_html(index=False, escape=True, border=0, classes="gba-table", na_rep="")
+            plain = shown.to_string(index=False)
+        _publish({
+            "text/html": (f'<div class="gba-table-wrap" id="tab-{key}"><p class="gba-caption"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}</p>'
+                          f'{body}<p class="gba-source">{html.escape(self.source_line(key))}</p></div>'),
+            "text/plain": f"{head}{sep} {title}\n{plain}\n{self.source_line(key)}",
+        }, {"gba": {"kind": "table", "key": key, "number": n}})
+
+    # -------------------------------------------------------------- data helpers
+    def geo(self) -> dict:
+        return json.loads((self.ds.directory / "geo" / GEOJSON).read_text(encoding="utf-8"))
+
+
+def setup(notebook: str, **params) -> Report:
+    """Check parameters, load and validate the data, apply the theme; return the notebook's Report."""
+    checked = check(params, notebook=notebook)
+    ds = load(checked["edition"], checked["data_dir"])
+    theme.use()
+    report = Report(notebook, checked, ds)
+    report.banner()
+    return report

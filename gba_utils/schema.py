@@ -1,0 +1,371 @@
+"""The tables of the dataset, described once.
+
+This module is the single source of truth for every table and column: the loader
+reads dtypes from it, the validator builds its pandera schemas from it, and
+``datapackage.json`` and the codebook tables in ``data/README.md`` are generated
+from it (``gba-report datapackage``), so the three never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Vocabularies whose codes come from a table rather than from ``labels.csv``.
+CITY = "@city"
+DISTRICT = "@district"
+#: Geography codes: the non-city codes of ``labels.csv`` vocabulary ``scope`` plus every city code.
+SCOPE = "@scope"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # string | integer | number
+    en: str
+    zh: str
+    required: bool = True
+    vocab: str | None = None  # a labels.csv vocabulary, or CITY / DISTRICT / SCOPE
+    ref: str | None = None  # "table.column" foreign key (within the same edition)
+    multi: bool = False  # a ';'-separated list; vocab/ref apply to each item
+    pattern: str | None = None
+    unique: bool = False  # unique within an edition
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title_en: str
+    title_zh: str
+    description_en: str
+    description_zh: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    rule_en: str = ""  # decision rules worth stating in the codebook
+    rule_zh: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.name}.csv"
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _edition() -> Field:
+    return Field("edition", "integer", "Edition (report year) the row belongs to.", "行所属的报告版本（年份）。")
+
+
+def _section(name: str = "section_id", required: bool = True, multi: bool = False) -> Field:
+    return Field(
+        name,
+        "string",
+        "Where in the report: id of a row of sections.csv" + (" (';'-separated list)." if multi else "."),
+        "在报告中的位置：sections.csv 的章节编号" + ("（以分号分隔的列表）。" if multi else "。"),
+        required=required,
+        ref="sections.section_id",
+        multi=multi,
+    )
+
+
+ID_CASE = r"^C\d{4}-\d{2}$"
+ID_CLAIM = r"^CL\d{3,4}$"
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "sections",
+        "Sections of the report",
+        "报告章节",
+        "Every chapter, section and sub-section of the report, with the page given in its table of contents.",
+        "报告的各章、节、小节及目录所列页码。",
+        (
+            _edition(),
+            Field("section_id", "string", "Stable section id: chapter.section.subsection; 'front' the foreword; 'A' the appendix.", "章节编号：章.节.小节；front 为前言，A 为附录。", unique=True),
+            Field("parent_id", "string", "Enclosing section.", "上级章节。", required=False, ref="sections.section_id"),
+            Field("level", "integer", "Depth: 1 chapter, 2 section, 3 sub-section, 4 numbered item.", "层级：1 章，2 节，3 小节，4 编号条目。"),
+            Field("number_printed", "string", "Number as printed (第一章, 一, (一), 1).", "原文编号。"),
+            Field("title_zh", "string", "Heading as printed.", "原文标题。"),
+            Field("title_en", "string", "Our English rendering of the heading.", "标题英译（本项目翻译）。"),
+            Field("toc_page", "integer", "Page number in the report's table of contents, if listed.", "目录页码（如有）。", required=False),
+        ),
+        ("edition", "section_id"),
+    ),
+    Table(
+        "cases",
+        "Innovation cases",
+        "创新案例",
+        "The 34 cases of the appendix: tier, applicant, administrative level, place, domain, whom it serves, and where the report discusses it.",
+        "附录所列 34 个案例：类别、申报单位、行政层级、地区、领域、服务对象及报告中的提及位置。",
+        (
+            _edition(),
+            Field("case_id", "string", "Stable id: C + edition + appendix order.", "案例编号：C＋版本年份＋附录顺序。", unique=True, pattern=ID_CASE),
+            Field("tier", "string", "Selection tier.", "遴选类别。", vocab="tier"),
+            _section("appendix_section"),
+            Field("appendix_no", "integer", "Number printed in its appendix list.", "附录中的序号。"),
+            Field("name_zh", "string", "Short name (ours).", "简称（本项目拟定）。"),
+            Field("name_en", "string", "Short English name (ours).", "英文简称（本项目拟定）。"),
+            Field("applicant_printed", "string", "Applicant unit(s) as printed in the appendix.", "附录所列案例单位（原文）。"),
+            Field("applicant_table_printed", "string", "Applicant as printed in the chapter-2 applicant table, if listed.", "第二章申报单位名录中的写法（如有）。", required=False),
+            Field("applicant_type", "string", "Government or enterprise, as the chapter-2 applicant table classifies it.", "申报主体类型（按第二章申报单位名录）。", vocab="applicant_type"),
+            Field("applicant_category", "string", "Finer kind of applicant unit (ours).", "申报单位细类（本项目编码）。", vocab="applicant_category"),
+            Field("admin_level", "string", "Level as chapter 2 counts it.", "第二章统计口径下的层级。", vocab="admin_level"),
+            Field("region_code", "string", "Region under which chapter 2 counts the case ('guangdong' for province-level).", "第二章统计所用地区（省级为 guangdong）。", vocab=SCOPE),
+            Field("city_code", "string", "City of the 9+2 where the case is implemented; empty when province-wide.", "案例实施所在城市；全省性案例为空。", required=False, vocab=CITY),
+            Field("district_code", "string", "District or zone, where one applies.", "所在区／功能区（如适用）。", required=False, vocab=DISTRICT),
+            Field("domain", "string", "Domain: digital government, society or economy.", "领域：数字政府、数字社会、数字经济。", vocab="domain"),
+            Field("domain_source", "string", "Whether the report states the domain or we inferred it.", "领域为原文所述或本项目推断。", vocab="basis"),
+            Field("domain_reason_en", "string", "Why, when inferred.", "推断理由（英文）。", required=False),
+            Field("serves", "string", "Main beneficiary: citizens (to C), businesses (to B) or government (to G).", "主要服务对象：民生、企业、政府。", required=False, vocab="serves"),
+            Field("serves_source", "string", "Stated (chapter 2 to C/B/G sections) or inferred.", "服务对象为原文所述（第二章）或推断。", required=False, vocab="basis"),
+            _section("ch2_sections", required=False, multi=True),
+        ),
+        ("edition", "case_id"),
+        rule_en="Aggregates of chapter 2 count cases by admin_level and region_code; the map counts them by city_code.",
+        rule_zh="第二章的统计按 admin_level 与 region_code 计数；地图按 city_code 计数。",
+    ),
+    Table(
+        "case_technologies",
+        "Technologies per case",
+        "案例所用技术",
+        "One row per case and technology, from a controlled vocabulary.",
+        "每个案例每项技术一行，技术取自受控词表。",
+        (
+            _edition(),
+            Field("case_id", "string", "The case.", "案例。", ref="cases.case_id"),
+            Field("technology", "string", "Technology code.", "技术代码。", vocab="technology"),
+            Field("basis", "string", "Named in the report (stated) or read from the description (inferred).", "原文明确提及或据描述推断。", vocab="basis"),
+            _section(),
+        ),
+        ("edition", "case_id", "technology"),
+    ),
+    Table(
+        "claims",
+        "Numeric claims",
+        "数值陈述",
+        "Every numeric statement of the report, normalised to a number and a unit, with the printed form.",
+        "报告中的每一个数值陈述：规范化数值、单位与原文写法。",
+        (
+            _edition(),
+            Field("claim_id", "string", "Stable id, in report order.", "编号（按报告顺序）。", unique=True, pattern=ID_CLAIM),
+            _section(),
+            Field("subject_zh", "string", "What is measured (our words).", "度量对象（本项目表述）。"),
+            Field("subject_en", "string", "What is measured (our words).", "度量对象英文。"),
+            Field("value", "number", "The value in base units (万, 亿 expanded).", "基本单位下的数值（万、亿已展开）。"),
+            Field("unit", "string", "Normalised unit.", "规范化单位。", vocab="unit"),
+            Field("value_printed", "string", "Number and unit as printed.", "原文数值与单位。"),
+            Field("qualifier", "string", "Hedge on the number.", "限定词类型。", vocab="qualifier"),
+            Field("qualifier_printed", "string", "Hedge as printed (超过, 约, 接近 ...).", "原文限定词。", required=False),
+            Field("kind", "string", "Actual, target or forecast.", "实际、目标或预测。", vocab="kind"),
+            Field("ref_period_printed", "string", "Date or period as printed.", "原文时间表述。", required=False),
+            Field("ref_year", "integer", "Year the value refers to.", "数值所指年份。", required=False),
+            Field("scope", "string", "Geography the number is about.", "数值所指地域。", required=False, vocab=SCOPE),
+            Field("case_id", "string", "Case the number is about.", "相关案例。", required=False, ref="cases.case_id"),
+            Field("policy_id", "string", "Policy the number comes from or is about.", "相关政策。", required=False, ref="policies.policy_id"),
+            Field("sector", "string", "Sector.", "领域／行业。", required=False, vocab="sector"),
+            Field("same_as", "string", "Earlier claim stating the same quantity.", "重复陈述的首次出现。", required=False, ref="claims.claim_id"),
+            Field("note_en", "string", "Our note.", "本项目备注（英文）。", required=False),
+        ),
+        ("edition", "claim_id"),
+        rule_en="万 = 1e4, 亿 = 1e8, 万亿 = 1e12; percentages are kept as percent (13.6 means 13.6 %). Ranks use unit 'rank'.",
+        rule_zh="万＝1e4，亿＝1e8，万亿＝1e12；百分比以百分数记（13.6 即 13.6%）；名次单位为 rank。",
+    ),
+    Table(
+        "policies",
+        "Policies and documents cited",
+        "所引政策与文件",
+        "Every policy, plan, regulation, strategy, agreement, programme and study the report cites.",
+        "报告引用的政策、规划、条例、战略、协议、项目与研究报告。",
+        (
+            _edition(),
+            Field("policy_id", "string", "Stable slug.", "稳定编号。", unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            Field("name_zh", "string", "Name as printed.", "原文名称。"),
+            Field("name_en", "string", "English name (ours unless official).", "英文名称。"),
+            Field("date_printed", "string", "Date as printed.", "原文日期。", required=False),
+            Field("date", "string", "ISO date (YYYY, YYYY-MM or YYYY-MM-DD).", "ISO 日期。", required=False, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+            Field("jurisdiction", "string", "Issuing jurisdiction.", "发布辖区。", vocab=SCOPE),
+            Field("kind", "string", "Kind of document.", "文件类型。", vocab="policy_kind"),
+            Field("issuer_zh", "string", "Issuer as printed.", "原文发布机构。", required=False),
+            Field("sets_zh", "string", "What it sets (our words).", "主要内容（本项目概述）。"),
+            Field("sets_en", "string", "What it sets (our words).", "主要内容英文。"),
+            _section("section_ids", multi=True),
+        ),
+        ("edition", "policy_id"),
+    ),
+    Table(
+        "problems",
+        "Problems (chapter 3)",
+        "问题（第三章）",
+        "The four problem areas of chapter 3 and their sub-problems.",
+        "第三章的四个问题领域及其子问题。",
+        (
+            _edition(),
+            Field("problem_id", "string", "P1..P4 areas; P1.1.. sub-problems.", "P1–P4 为领域，P1.1 等为子问题。", unique=True, pattern=r"^P\d(\.\d)?$"),
+            Field("parent_id", "string", "Area of a sub-problem.", "子问题所属领域。", required=False, ref="problems.problem_id"),
+            _section(),
+            Field("title_zh", "string", "Short label.", "简称。"),
+            Field("title_en", "string", "Short label.", "英文简称。"),
+            Field("summary_zh", "string", "Our summary.", "本项目概述。"),
+            Field("summary_en", "string", "Our summary.", "英文概述。"),
+        ),
+        ("edition", "problem_id"),
+    ),
+    Table(
+        "recommendations",
+        "Recommendations (chapter 4)",
+        "建议（第四章）",
+        "The four recommendations of chapter 4.",
+        "第四章的四项建议。",
+        (
+            _edition(),
+            Field("rec_id", "string", "R1..R4.", "R1–R4。", unique=True, pattern=r"^R\d$"),
+            _section(),
+            Field("title_zh", "string", "Short label.", "简称。"),
+            Field("title_en", "string", "Short label.", "英文简称。"),
+            Field("summary_zh", "string", "Our summary.", "本项目概述。"),
+            Field("summary_en", "string", "Our summary.", "英文概述。"),
+        ),
+        ("edition", "rec_id"),
+    ),
+    Table(
+        "measures",
+        "Measures of each recommendation",
+        "各项建议的具体措施",
+        "The concrete measures each recommendation proposes.",
+        "每项建议提出的具体措施。",
+        (
+            _edition(),
+            Field("measure_id", "string", "R<n>.M<nn>.", "R<n>.M<nn>。", unique=True, pattern=r"^R\d\.M\d{2}$"),
+            Field("rec_id", "string", "Recommendation.", "所属建议。", ref="recommendations.rec_id"),
+            Field("title_zh", "string", "Short label (ours).", "简称（本项目表述）。"),
+            Field("title_en", "string", "Short label (ours).", "英文简称。"),
+            _section(),
+        ),
+        ("edition", "measure_id"),
+    ),
+    Table(
+        "problem_recommendation",
+        "Which recommendation answers which problem",
+        "建议与问题的对应",
+        "Links from problems (areas or sub-problems) to recommendations and measures.",
+        "问题（领域或子问题）与建议、措施的对应关系。",
+        (
+            _edition(),
+            Field("problem_id", "string", "Problem.", "问题。", ref="problems.problem_id"),
+            Field("rec_id", "string", "Recommendation.", "建议。", ref="recommendations.rec_id"),
+            Field("measure_id", "string", "Measure, for measure-level links.", "措施（如为措施层面）。", required=False, ref="measures.measure_id"),
+            Field("link", "string", "Stated by the report or inferred by us.", "原文明示或本项目推断。", vocab="link"),
+            Field("reason_en", "string", "Why (our words).", "理由（英文）。"),
+            Field("reason_zh", "string", "Why (our words).", "理由。"),
+        ),
+        ("edition", "problem_id", "rec_id", "measure_id"),
+    ),
+    Table(
+        "case_links",
+        "Cases that illustrate a problem or practise a measure",
+        "案例与问题、措施的关联",
+        "Our coding of which cases illustrate a problem or already practise a recommended measure, with the fact that supports it.",
+        "本项目编码：哪些案例体现某一问题或已在实践某项措施，并附依据。",
+        (
+            _edition(),
+            Field("case_id", "string", "Case.", "案例。", ref="cases.case_id"),
+            Field("target_type", "string", "problem or measure.", "problem 或 measure。", vocab="target_type"),
+            Field("target_id", "string", "Problem or measure id.", "问题或措施编号。"),
+            Field("relation", "string", "illustrates (a problem) or practises (a measure).", "体现（问题）或实践（措施）。", vocab="relation"),
+            Field("reason_en", "string", "Supporting fact (our words).", "依据（英文）。"),
+            Field("reason_zh", "string", "Supporting fact (our words).", "依据。"),
+        ),
+        ("edition", "case_id", "target_type", "target_id"),
+    ),
+    Table(
+        "cities",
+        "The 9+2 cities",
+        "9+2 城市",
+        "The eleven cities of the Greater Bay Area with names, jurisdiction and a representative point of the bundled boundary.",
+        "大湾区十一个城市：名称、辖区及边界代表点坐标。",
+        (
+            _edition(),
+            Field("city_code", "string", "City code.", "城市代码。", unique=True, pattern=r"^[a-z_]+$"),
+            Field("name_zh_hans", "string", "Name, simplified Chinese.", "简体名称。"),
+            Field("name_zh_hant", "string", "Name, traditional Chinese.", "繁体名称。"),
+            Field("name_en", "string", "Name, English.", "英文名称。"),
+            Field("jurisdiction", "string", "guangdong, hong_kong or macao.", "所属辖区。", vocab=SCOPE),
+            Field("admin_type", "string", "Administrative type.", "行政类型。", vocab="admin_type"),
+            Field("lon", "number", "Longitude (WGS84 as in the source).", "经度。", unit="degree"),
+            Field("lat", "number", "Latitude.", "纬度。", unit="degree"),
+            Field("coord_source", "string", "How the point was derived.", "坐标来源。"),
+        ),
+        ("edition", "city_code"),
+    ),
+    Table(
+        "districts",
+        "Districts and zones named in the report",
+        "报告提及的区与功能区",
+        "Districts, new areas and zones that cases come from.",
+        "案例所在的区、新区与功能区。",
+        (
+            _edition(),
+            Field("district_code", "string", "District code.", "区代码。", unique=True, pattern=r"^[a-z_]+$"),
+            Field("city_code", "string", "City.", "所属城市。", vocab=CITY),
+            Field("name_zh", "string", "Name.", "名称。"),
+            Field("name_en", "string", "English name.", "英文名称。"),
+            Field("kind", "string", "Kind of unit.", "类型。", vocab="district_kind"),
+            Field("note_en", "string", "Note.", "备注。", required=False),
+        ),
+        ("edition", "district_code"),
+    ),
+    Table(
+        "case_aggregates",
+        "Chapter-2 aggregates and how to recount them",
+        "第二章统计数及其复算口径",
+        "For each count chapter 2 states about the cases, the claim that prints it and the filter on cases.csv that must reproduce it.",
+        "第二章每个案例统计数对应的数值陈述，以及在 cases.csv 上复算它的筛选条件。",
+        (
+            _edition(),
+            Field("claim_id", "string", "The printed count.", "原文统计数。", ref="claims.claim_id"),
+            Field("filter", "string", "Conditions 'column=value' joined by '&' (empty: all cases).", "筛选条件（column=value，以 & 连接；空为全部）。", required=False),
+        ),
+        ("edition", "claim_id"),
+    ),
+    Table(
+        "decisions",
+        "Decisions log",
+        "编码决策记录",
+        "Every judgement call where the report is ambiguous or contradicts itself: what, options, evidence, choice.",
+        "报告含糊或自相矛盾之处的每项判断：问题、选项、依据与选择。",
+        (
+            _edition(),
+            Field("decision_id", "string", "D01 ...", "D01 等。", unique=True, pattern=r"^D\d{2}$"),
+            Field("topic_zh", "string", "What (short).", "问题。"),
+            Field("topic_en", "string", "What (short).", "问题（英文）。"),
+            Field("options_en", "string", "Options considered.", "备选方案。"),
+            Field("evidence_en", "string", "Evidence in the report.", "报告中的依据。"),
+            _section("evidence_sections", multi=True),
+            Field("choice_en", "string", "What we chose and why.", "所作选择与理由。"),
+            Field("affects", "string", "Tables, columns or ids affected.", "影响的表、列或编号。"),
+        ),
+        ("edition", "decision_id"),
+    ),
+    Table(
+        "labels",
+        "Labels of every code",
+        "代码标签",
+        "Chinese and English labels for every code of every controlled vocabulary; a code is allowed only if it has a row here (cities and districts take theirs from their tables).",
+        "所有受控词表代码的中英文标签；代码须在此登记方可使用（城市与区的标签取自其表）。",
+        (
+            Field("vocabulary", "string", "Vocabulary name.", "词表名称。"),
+            Field("code", "string", "Code.", "代码。"),
+            Field("label_zh", "string", "Chinese label.", "中文标签。"),
+            Field("label_en", "string", "English label.", "英文标签。"),
+            Field("sort", "integer", "Display order within the vocabulary.", "词表内显示顺序。"),
+        ),
+        ("vocabulary", "code"),
+    ),
+)
+
+BY_NAME = {t.name: t for t in TABLES}

@@ -48,7 +48,7 @@ class Job:
     @property
     def slug(self) -> str:
         extra = [f"{k}-{v}" for k, v in self.params if k not in ("lang", "edition", "data_dir") and v != "all"]
-        return "_".join([self.notebook] + extra)
+        return "__".join([self.notebook] + extra)
 
 
 @dataclass
@@ -114,7 +114,7 @@ def kernel_env() -> dict:
     """Environment for kernels: a 'python3' kernelspec pointing at *this* interpreter wins over any user one."""
     kdir = paths.BUILD / "jupyter" / "kernels" / "python3"
     kdir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=CRITICAL"],
             "display_name": "Python 3 (ipykernel)", "language": "python", "metadata": {"debugger": False}}
     target = kdir / "kernel.json"
     text = json.dumps(spec, indent=1)
@@ -125,6 +125,34 @@ def kernel_env() -> dict:
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def kernel_manager_class():
+    """A kernel manager that talks to its kernel over IPC sockets in a private folder.
+
+    TCP needs free ports, which concurrent kernels race for, and makes ipykernel warn
+    on stderr about unencrypted traffic; Unix sockets in a fresh folder have neither problem.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            folder = Path(tempfile.mkdtemp(prefix="gba-kernel-"))
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(folder / uuid.uuid4().hex[:8]))
+            super().__init__(**kwargs)
+            self._ipc_folder = folder
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                import shutil
+
+                shutil.rmtree(self._ipc_folder, ignore_errors=True)
+
+    return IPCKernelManager
 
 
 # ------------------------------------------------------------------ normalisation
@@ -173,6 +201,7 @@ def execute(job: Job, executed: Path) -> nbformat.NotebookNode:
         papermill.execute_notebook(
             str(source), str(executed), parameters=params, kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(paths.NOTEBOOKS), request_save_on_cell_execute=False,
+            kernel_manager_class=kernel_manager_class(),
         )
     except PapermillExecutionError as exc:
         raise NotebookFailed(job.notebook, params, exc.cell_index, f"{exc.ename}: {exc.evalue}", paths.relative(executed)) from None

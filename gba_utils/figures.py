@@ -34,6 +34,25 @@ def _wrap(text: str, lang: str, width_zh: int = 16, width_en: int = 32) -> str:
     return textwrap.fill(text, width_en)
 
 
+def _title(ax, title: str | None, lang: str) -> None:
+    if title:
+        ax.set_title(_wrap(title, lang, 34, 70) if len(title) > (34 if lang == "zh" else 70) else title)
+
+
+def format_value(value: float, unit: str, printed: str, lang: str) -> str:
+    """The printed form in Chinese; in English a normalised form (CNY 1.8 tn, 45 %, 2,500 EB)."""
+    if lang == "zh":
+        return printed
+    if unit == "CNY":
+        for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+            if abs(value) >= size:
+                return f"CNY {value / size:,.3g} {word}"
+        return f"CNY {value:,.0f}"
+    if unit == "percent":
+        return f"{value:g} %"
+    return f"{value:,.6g} {unit}" if unit not in ("count",) else f"{value:,.6g}"
+
+
 def _empty(ax, labels: Labeller):
     ax.text(0.5, 0.5, labels.ui("no_rows"), ha="center", va="center", transform=ax.transAxes, color=theme.PALETTE["neutral"])
     ax.set_xticks([])
@@ -46,35 +65,36 @@ JURISDICTION_ORDER = ("cn", "guangdong", "hong_kong", "macao")
 
 
 def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None) -> Figure:
-    """Dated policies as points on a time axis, one lane per jurisdiction (cities share a lane)."""
+    """Dated policies in date order, one row each, coloured by jurisdiction (cities share one colour)."""
     dated = policies[policies["date"].notna()].copy()
-    fig, ax = _axes(ax, (9, 4.6))
+    fig, ax = _axes(ax, (9, max(2.4, 0.3 * len(dated) + 1.2)))
     if dated.empty:
         _empty(ax, labels)
         return fig
     parts = dated["date"].str.split("-")
     dated["t"] = parts.map(lambda p: int(p[0]) + ((int(p[1]) - 0.5) / 12 if len(p) > 1 else 0.5))
     dated["lane"] = dated["jurisdiction"].where(dated["jurisdiction"].isin(JURISDICTION_ORDER), "city")
-    lanes = [j for j in JURISDICTION_ORDER + ("city",) if j in set(dated["lane"])]
-    ypos = {j: i for i, j in enumerate(reversed(lanes))}
+    dated = dated.sort_values(["t", "policy_id"]).reset_index(drop=True)
     name = "name_zh" if labels.lang == "zh" else "name_en"
-    dated = dated.sort_values(["lane", "t", "policy_id"])
-    for lane, grp in dated.groupby("lane", sort=False):
-        y0 = ypos[lane]
-        for k, (_, row) in enumerate(grp.iterrows()):
-            dy = 0.28 * ((k % 3) - 1)
-            ax.scatter(row["t"], y0, s=36, color=theme.PALETTE.get(lane, theme.PALETTE["city"]), zorder=3, edgecolor="white")
-            short = row[name] if len(row[name]) <= (18 if labels.lang == "zh" else 34) else row[name][: (17 if labels.lang == "zh" else 33)] + "…"
-            ax.annotate(short, (row["t"], y0), xytext=(4, 16 * dy / 0.28), textcoords="offset points", fontsize=7, va="center")
-    ax.set_yticks(list(ypos.values()), [labels("scope", j) if j != "city" else labels.ui("city") for j in ypos])
+    y = np.arange(len(dated))[::-1]
     lo, hi = math.floor(dated["t"].min()), math.ceil(dated["t"].max())
-    ax.set_xlim(lo - 0.3, hi + 2.2)
-    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    for lane in JURISDICTION_ORDER + ("city",):
+        sel = (dated["lane"] == lane).to_numpy()
+        if sel.any():
+            ax.scatter(dated.loc[sel, "t"], y[sel], s=40, color=theme.PALETTE[lane], zorder=3, edgecolor="white",
+                       label=labels("scope", lane) if lane != "city" else labels.ui("city"))
+    for yi, (_, row) in zip(y, dated.iterrows()):
+        ax.hlines(yi, lo - 0.2, row["t"], color="#e3e6ea", lw=0.8, zorder=1)
+        text = row[name] if len(row[name]) <= (30 if labels.lang == "zh" else 60) else row[name][: (29 if labels.lang == "zh" else 59)] + "…"
+        ax.annotate(f"{text} ({row['date']})", (row["t"], yi), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks([])
+    ax.set_xlim(lo - 0.2, hi + (4.5 if labels.lang == "zh" else 6.5))
+    ax.set_ylim(-0.8, len(dated) - 0.2)
     ax.set_xticks(range(lo, hi + 1))
     ax.set_xlabel(labels.ui("year"))
     ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
+    ax.legend(loc="lower right", title=labels.column("jurisdiction"))
+    _title(ax, title, labels.lang)
     return fig
 
 
@@ -95,7 +115,8 @@ def indicator_chart(claims: pd.DataFrame, labels: Labeller, *, log: bool = True,
                        label=labels("kind", kind), zorder=3)
     for yi, (_, row) in zip(y, data.iterrows()):
         year = f" ({int(row['ref_year'])})" if pd.notna(row["ref_year"]) else ""
-        ax.annotate(f"{row['value_printed']}{year}", (row["value"], yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8)
+        shown = format_value(row["value"], row["unit"], (row["qualifier_printed"] if isinstance(row["qualifier_printed"], str) else "") + row["value_printed"], labels.lang)
+        ax.annotate(f"{shown}{year}", (row["value"], yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y, [_wrap(s, labels.lang, 22, 48) for s in data[subject]])
     if log:
         ax.set_xscale("log")
@@ -105,8 +126,7 @@ def indicator_chart(claims: pd.DataFrame, labels: Labeller, *, log: bool = True,
         ax.set_xlim(0, data["value"].max() * 1.35)
     ax.set_xlabel(labels("unit", data["unit"].iloc[0]) if data["unit"].nunique() == 1 else labels.ui("value"))
     ax.legend(loc="lower right", frameon=True)
-    if title:
-        ax.set_title(title)
+    _title(ax, title, labels.lang)
     return fig
 
 
@@ -133,15 +153,14 @@ def count_comparison(table: pd.DataFrame, labels: Labeller, *, ax=None, title: s
     ax.set_xlim(0, max(data["recounted"].max(), data["printed"].max(skipna=True) if printed.any() else 0) * 1.18 + 0.5)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(labels.ui("count"))
-    ax.legend(loc="lower right")
-    if title:
-        ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    _title(ax, title, labels.lang)
     return fig
 
 
 def crosstab_heatmap(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None, cmap: str = theme.SEQUENTIAL) -> Figure:
     """A labelled count matrix (rows × columns) as an annotated heatmap; zeros shown light."""
-    fig, ax = _axes(ax, (max(4.5, 1.1 * table.shape[1] + 3), max(2.2, 0.38 * table.shape[0] + 1.2)))
+    fig, ax = _axes(ax, (max(4.5, 1.1 * table.shape[1] + 3), max(2.2, 0.26 * table.shape[0] + 1.2)))
     if table.empty or table.to_numpy().sum() == 0:
         _empty(ax, labels)
         return fig
@@ -151,8 +170,7 @@ def crosstab_heatmap(table: pd.DataFrame, labels: Labeller, *, ax=None, title: s
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0)
     ax.tick_params(axis="y", rotation=0)
-    if title:
-        ax.set_title(title)
+    _title(ax, title, labels.lang)
     return fig
 
 
@@ -204,8 +222,7 @@ def city_map(geo: dict, cities: pd.DataFrame, counts: pd.Series, labels: Labelle
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, vmax))
     cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
     cb.set_label(labels.ui("count"))
-    if title:
-        ax.set_title(title)
+    _title(ax, title, labels.lang)
     return fig
 
 
@@ -246,8 +263,7 @@ def stacked_bars(table: pd.DataFrame, labels: Labeller, *, colours: dict[str, st
     ax.legend(loc="lower right")
     if xlabel:
         ax.set_xlabel(xlabel)
-    if title:
-        ax.set_title(title)
+    _title(ax, title, labels.lang)
     return fig
 
 
@@ -257,8 +273,10 @@ def count_panels(panels: list[tuple[str, pd.DataFrame]], labels: Labeller, *, ti
     heights = [max(1.6, 0.34 * len(t) + 0.9) for _, t in panels]
     fig = Figure(figsize=(9, sum(heights) + 0.6), layout="constrained")
     axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": heights})
-    for ax, (sub, table) in zip(np.atleast_1d(axes), panels):
+    for i, (ax, (sub, table)) in enumerate(zip(np.atleast_1d(axes), panels)):
         count_comparison(table, labels, ax=ax, title=sub)
+        if i and ax.get_legend():
+            ax.get_legend().remove()
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_wrap(title, labels.lang, 34, 70) if len(title) > 70 else title)
     return fig

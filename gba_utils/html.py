@@ -75,18 +75,33 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
     return body
 
 
-def _siblings(job, jobs) -> list:
-    same = [j for j in jobs if j.lang == job.lang and j.out_dir == job.out_dir and
-            [p for p in j.params if p[0] not in ("lang",)] == [p for p in job.params if p[0] not in ("lang",)]]
-    return same
+NB_LINK = re.compile(r'href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?"')
+
+
+def link_notebooks(body: str, slugs: dict[str, str]) -> str:
+    """Links between notebooks (``02_cases.ipynb``) become links between pages of the same build."""
+    def repl(m):
+        slug = slugs.get(m.group(1))
+        return f'href="{slug}.html{m.group(2) or ""}"' if slug else m.group(0)
+
+    return NB_LINK.sub(repl, body)
+
+
+def _siblings(job) -> list:
+    """The same parameter set for every chapter, in reading order (pages link to all of them)."""
+    from dataclasses import replace
+
+    from .build import NOTEBOOK_ORDER
+
+    return [replace(job, notebook=name) for name in NOTEBOOK_ORDER]
 
 
 def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[str, Path]:
     """HTML of one executed notebook and the path it belongs at."""
     lang = job.lang
     shown = select_cells(nb, lang, job.show_code)
-    body = render_body(shown, job.show_code)
-    siblings = _siblings(job, jobs) or [job]
+    siblings = _siblings(job)
+    body = link_notebooks(render_body(shown, job.show_code), {j.notebook: j.slug for j in siblings})
     idx = next((i for i, j in enumerate(siblings) if j.slug == job.slug), 0)
     prev_job = siblings[idx - 1] if idx > 0 else None
     next_job = siblings[idx + 1] if idx + 1 < len(siblings) else None
@@ -113,11 +128,16 @@ def write_index(site: Path, ds, summary) -> None:
 
     assets = Path(paths.TEMPLATES)
     atomic_write(site / "assets" / "gba.css", (assets / "gba.css").read_bytes())
-    pages = []
-    for r in summary.results:
-        if r.ok:
-            pages.append({"lang": r.job.lang, "notebook": r.job.notebook, "slug": r.job.slug, "href": f"{r.job.out_dir}/{r.job.slug}.html",
-                          "title": _title_of(site / r.job.out_dir / f"{r.job.slug}.html"), "params": {k: v for k, v in r.job.params if k not in ("data_dir", "lang")}})
+    from .build import NOTEBOOK_ORDER
+
+    pages = []  # every page on disk, so a partial build keeps the others listed
+    for lang in ("zh", "en"):
+        for path in sorted((site / lang).glob("*.html"), key=lambda p: (p.stem[:2], p.stem)):
+            notebook, *extra = path.stem.split("__")
+            if notebook not in NOTEBOOK_ORDER:
+                continue
+            pages.append({"lang": lang, "notebook": notebook, "slug": path.stem, "href": f"{lang}/{path.name}",
+                          "title": _title_of(path), "params": dict(p.split("-", 1) for p in extra if "-" in p)})
     html = _env().get_template("index.html.j2").render(
         pages=pages, version=ds.version, edition=ds.edition, citation_zh=CITATION["zh"].format(version=ds.version),
         citation_en=CITATION["en"].format(version=ds.version), n_cases=len(ds.cases), n_claims=len(ds.claims),

@@ -18,7 +18,7 @@ __all__ = ["Dataset", "Report", "analysis", "build", "errors", "figures", "load"
 
 
 def build(*args, **kwargs):
-    """Execute notebooks and render HTML; see :func:`gba_utils.build.build`."""
-    from .build import build as _build
+    """Execute notebooks and render HTML; see :func:`gba_utils.pipeline.build`."""
+    from .pipeline import build as _build
 
     return _build(*args, **kwargs)

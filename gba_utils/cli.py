@@ -1,4 +1,4 @@
-"""``gba-report``: a thin command line over :mod:`gba_utils.build` and :mod:`gba_utils.data`."""
+"""``gba-report``: a thin command line over :mod:`gba_utils.pipeline` and :mod:`gba_utils.data`."""
 from __future__ import annotations
 
 import argparse
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            from .build import build
+            from .pipeline import build
 
             langs = tuple(l.strip() for l in args.lang.split(",") if l.strip())
             summary = build(args.notebooks or None, langs=langs, params=dict(args.param), jobs=args.jobs, site=args.out,
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"data valid: {ds!r}")
             return 0
         if args.command == "refresh":
-            from .build import refresh
+            from .pipeline import refresh
 
             for path in refresh():
                 print(f"refreshed {path}")

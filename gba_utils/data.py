@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, Problem
+from .errors import DataError, EncodingProblem, Problem
 from .io import read_table
 from .paths import data_dir as _data_dir, relative
 from .schema import TABLES
@@ -57,7 +57,7 @@ def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         except DataError as err:
             problems += err.problems
     if problems:
-        raise DataError(problems)
+        raise (EncodingProblem if any(p.check == "encoding" for p in problems) else DataError)(problems)
     return raw, files
 
 

@@ -59,6 +59,11 @@ def _empty(ax, labels: Labeller):
     ax.set_yticks([])
 
 
+def domain_colours(labels: Labeller) -> dict[str, str]:
+    """Theme colour of each domain, keyed by its label (for figures whose columns are labelled domains)."""
+    return {labels("domain", d): theme.PALETTE[d] for d in labels.order("domain")}
+
+
 # ------------------------------------------------------------------ chapter 1
 
 JURISDICTION_ORDER = ("cn", "guangdong", "hong_kong", "macao")

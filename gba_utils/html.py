@@ -91,7 +91,7 @@ def _siblings(job) -> list:
     """The same parameter set for every chapter, in reading order (pages link to all of them)."""
     from dataclasses import replace
 
-    from .build import NOTEBOOK_ORDER
+    from .pipeline import NOTEBOOK_ORDER
 
     return [replace(job, notebook=name) for name in NOTEBOOK_ORDER]
 
@@ -124,11 +124,11 @@ def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[st
 
 def write_index(site: Path, ds, summary) -> None:
     """The landing page linking every built page in both languages, the stylesheet and the web font."""
-    from .build import atomic_write
+    from .pipeline import atomic_write
 
     assets = Path(paths.TEMPLATES)
     atomic_write(site / "assets" / "gba.css", (assets / "gba.css").read_bytes())
-    from .build import NOTEBOOK_ORDER
+    from .pipeline import NOTEBOOK_ORDER
 
     pages = []  # every page on disk, so a partial build keeps the others listed
     for lang in ("zh", "en"):
@@ -170,14 +170,15 @@ def write_font(site: Path) -> None:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables += ["DSIG"]
-    font = subset.load_font(str(font_path()), options)
+    import io
+
+    font = subset.load_font(io.BytesIO(font_path().read_bytes()), options)
     sub = subset.Subsetter(options)
     sub.populate(text="".join(sorted(chars)))
     sub.subset(font)
-    import io
-
     buf = io.BytesIO()
     subset.save_font(font, buf, options)
-    from .build import atomic_write
+    font.close()
+    from .pipeline import atomic_write
 
     atomic_write(site / "assets" / FONT_FILE, buf.getvalue())

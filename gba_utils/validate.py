@@ -52,17 +52,26 @@ def _describe_vocab(vocab: str, codes: set[str]) -> str:
     return f"a '{name}' code: one of {shown[:30]}{more}"
 
 
+#: error message of a check -> short name of the rule (pandera reports checks by their message)
+RULES: dict[str, str] = {}
+
+
+def _rule(name: str, message: str) -> str:
+    RULES[message] = name
+    return message
+
+
 def _column_schema(f: Field, frames: Frames) -> pa.Column:
     checks = []
     if f.pattern:
-        checks.append(pa.Check.str_matches(f.pattern, error=f"text matching {f.pattern}"))
+        checks.append(pa.Check.str_matches(f.pattern, error=_rule("pattern", f"text matching {f.pattern}")))
     if f.vocab and not f.multi:
         codes = allowed_codes(f.vocab, frames)
-        checks.append(pa.Check.isin(sorted(codes), error=_describe_vocab(f.vocab, codes)))
+        checks.append(pa.Check.isin(sorted(codes), error=_rule("unknown-code", _describe_vocab(f.vocab, codes))))
     if f.vocab and f.multi:
         codes = allowed_codes(f.vocab, frames)
         checks.append(pa.Check(lambda v, c=codes: all(i in c for i in split(v)), element_wise=True,
-                               error="every ';'-separated item " + _describe_vocab(f.vocab, codes)))
+                               error=_rule("unknown-code", "every ';'-separated item " + _describe_vocab(f.vocab, codes))))
     dtype = {"integer": "Int64", "number": "Float64", "string": "str"}[f.type]
     return pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True, required=True)
 
@@ -111,7 +120,10 @@ def check_table(table: Table, frame: pd.DataFrame, frames: Frames, file: str) ->
                 problems.append(Problem(file, line, column if column in table.columns else ",".join(table.key), value,
                                         f"a unique key {table.key}", "duplicate-key"))
                 continue
-            problems.append(Problem(file, line, column, value, _expectation(table, column, check_name), check_name))
+            if check_name in RULES:
+                problems.append(Problem(file, line, column, value, check_name, RULES[check_name]))
+            else:
+                problems.append(Problem(file, line, column, value, _expectation(table, column, check_name), check_name))
     # a unique id must be unique within an edition even when the key has more columns
     for col in uniques:
         key = ["edition", col] if "edition" in frame.columns else [col]

@@ -88,9 +88,11 @@ class Summary:
 
 def declared_parameters(notebook: Path) -> dict:
     """Names and defaults of a notebook's ``parameters`` cell (papermill's own inspection)."""
+    import ast
+
     import papermill
 
-    return {k: v["default"] for k, v in papermill.inspect_notebook(str(notebook)).items()}
+    return {k: ast.literal_eval(v["default"]) for k, v in papermill.inspect_notebook(str(notebook)).items()}
 
 
 def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: bool = False) -> list[Job]:

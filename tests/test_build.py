@@ -1,0 +1,102 @@
+"""The build: parameters pass through, failures are reported and contained, outputs are byte-stable."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gba_utils import paths, pipeline as B
+from gba_utils.cli import main
+from gba_utils.errors import DataError, ParameterError
+
+from helpers import set_cell
+
+
+def test_build_with_non_default_parameters(tmp_path):
+    site = tmp_path / "site"
+    summary = B.build(["02_cases"], langs=("en",), params={"city": "shenzhen", "domain": "society"}, site=site, jobs=1, progress=False)
+    assert summary.ok, summary.render()
+    page = site / "en" / "02_cases__city-shenzhen__domain-society.html"
+    html = page.read_text(encoding="utf-8")
+    assert "City: Shenzhen · Domain: Digital society" in html
+    assert "Baguang CIM park-management platform" in html and "Nansha" not in html.split("Case catalogue")[-1].split("Outcomes")[0]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "en/02_cases__city-shenzhen__domain-society.html" in index
+    assert (site / "assets" / "gba.css").exists() and (site / "assets" / "noto-sans-sc-subset.woff2").stat().st_size > 1000
+    import re
+
+    assert not re.search(r'(src|href)="(https?:)?//', html) and "<script" not in html
+    assert "02_cases" in summary.render() and "KB" in summary.render()
+
+
+def test_unknown_parameter_stops_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="did you mean 'shenzhen'"):
+        B.build(["02_cases"], params={"city": "shenzen"}, site=tmp_path, progress=False)
+    assert not any(tmp_path.iterdir())
+    assert main(["build", "02_cases", "-p", "city=shenzen", "--no-progress"]) == 2
+
+
+def test_broken_data_stops_before_anything_runs(tmp_path, data_copy):
+    set_cell(data_copy / "cases.csv", "case_id", "C2022-01", "tier", "gold")
+    site = tmp_path / "site"
+    with pytest.raises(DataError, match="gold"):
+        B.build(["00_overview"], params={"data_dir": str(data_copy)}, site=site, progress=False)
+    assert not site.exists()
+
+
+FAILING = """
+lang = "zh"
+city = "all"
+domain = "all"
+edition = 2022
+data_dir = None
+"""
+
+
+def test_failing_notebook_keeps_the_last_good_page_and_the_executed_copy(tmp_path, monkeypatch):
+    nbdir, site, build_dir = tmp_path / "notebooks", tmp_path / "site", tmp_path / "build"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Broken", id="md"), nbformat.v4.new_code_cell(FAILING.strip(), id="params"),
+                nbformat.v4.new_code_cell("x = 1", id="ok"), nbformat.v4.new_code_cell("raise ValueError('boom')", id="bad")]
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nbdir / "00_overview.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    monkeypatch.setattr(paths, "BUILD", build_dir)
+    good = site / "zh" / "00_overview.html"
+    good.parent.mkdir(parents=True)
+    good.write_text("last good page", encoding="utf-8")
+    summary = B.build(["00_overview"], langs=("zh",), site=site, jobs=1, progress=False)
+    assert not summary.ok
+    result = summary.results[0]
+    assert "ValueError: boom" in result.error and "cell" in result.error
+    assert good.read_text(encoding="utf-8") == "last good page"
+    kept = build_dir / "executed" / "zh" / "00_overview.ipynb"
+    assert kept.exists() and "boom" in kept.read_text(encoding="utf-8")
+    text = summary.render()
+    assert "FAILED 00_overview" in text and "'lang': 'zh'" in text and "executed notebook kept" in text
+
+
+def test_normalise_strips_run_dependent_metadata():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1")
+    cell.metadata.update({"papermill": {"duration": 1.2}, "execution": {"iopub.status.busy": "2026-01-01"}, "tags": ["injected-parameters"]})
+    nb.cells = [cell]
+    nb.metadata["papermill"] = {"start_time": "now", "input_path": "/abs/path"}
+    out = B.normalise(nb, {"kernelspec": {"name": "python3"}})
+    assert out.metadata == {"kernelspec": {"name": "python3"}}
+    assert out.cells[0].metadata == {"tags": ["injected-parameters"]} and out.cells[0].id == "injected-parameters"
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    sites = [tmp_path / "a", tmp_path / "b"]
+    for site in sites:
+        assert B.build(["00_overview", "04_recommendations"], site=site, jobs=2, progress=False).ok
+    files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
+    for rel in files:
+        assert (sites[0] / rel).read_bytes() == (sites[1] / rel).read_bytes(), rel
+
+
+def test_cli_validate():
+    assert main(["validate"]) == 0

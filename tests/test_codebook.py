@@ -1,0 +1,45 @@
+"""datapackage.json and the codebook are generated from the schema and stay in step with it."""
+import json
+
+from gba_utils import codebook, paths
+from gba_utils.schema import TABLES
+
+from helpers import read_rows
+
+
+def test_datapackage_is_up_to_date():
+    on_disk = json.loads((paths.DATA / "datapackage.json").read_text(encoding="utf-8"))
+    assert on_disk == codebook.datapackage(), "run `make datapackage`"
+
+
+def test_codebook_in_data_readme_is_up_to_date():
+    text = (paths.DATA / "README.md").read_text(encoding="utf-8")
+    inside = text.split(codebook.BEGIN, 1)[1].split(codebook.END, 1)[0]
+    assert inside.strip() == codebook.codebook_markdown().strip(), "run `make datapackage`"
+
+
+def test_every_column_is_documented_in_both_languages():
+    for table in TABLES:
+        assert table.description_en and table.description_zh
+        for f in table.fields:
+            assert f.en and f.zh, (table.name, f.name)
+
+
+def test_resources_match_the_files():
+    pkg = codebook.datapackage()
+    for res in pkg["resources"]:
+        header = read_rows(paths.DATA / res["path"])[0]
+        assert header == [f["name"] for f in res["schema"]["fields"]], res["path"]
+
+
+def test_frictionless_reads_and_validates_the_package():
+    from frictionless import validate
+
+    report = validate(str(paths.DATA / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:20]
+
+
+def test_readme_figure_map_is_up_to_date():
+    text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    inside = text.split(codebook.FIGMAP_BEGIN, 1)[1].split(codebook.FIGMAP_END, 1)[0]
+    assert inside.strip() == codebook.figure_map_markdown().strip(), "run `make datapackage`"

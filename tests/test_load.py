@@ -1,0 +1,76 @@
+"""Loading: one call reads every table, types it, and reproduces the report's structure."""
+import pandas as pd
+import pytest
+
+import gba_utils
+from gba_utils.data import data_version
+from gba_utils.errors import DataError
+from gba_utils.schema import TABLES
+
+
+def test_every_table_loads_with_its_columns(ds):
+    for table in TABLES:
+        frame = ds.tables[table.name]
+        assert list(frame.columns) == table.columns, table.name
+        assert len(frame) > 0, table.name
+
+
+def test_types_are_explicit(ds):
+    assert str(ds.claims["value"].dtype) == "Float64"
+    assert str(ds.cases["appendix_no"].dtype) == "Int64"
+    assert ds.cases["case_id"].map(type).eq(str).all()
+
+
+def test_thirty_four_cases_in_three_tiers(ds):
+    assert len(ds.cases) == 34
+    assert ds.cases["tier"].value_counts().to_dict() == {"shortlisted": 18, "excellent": 15, "invited": 1}
+
+
+def test_every_case_has_an_appendix_entry_and_is_unique(ds):
+    assert ds.cases["case_id"].is_unique
+    assert set(ds.cases["appendix_section"]) <= {"A.1", "A.2.eco", "A.2.soc", "A.2.gov", "A.3"}
+
+
+def test_nine_plus_two_cities(ds):
+    from gba_utils.params import CITY_CODES
+
+    assert sorted(ds.cities["city_code"]) == sorted(CITY_CODES)
+    assert ds.cities["jurisdiction"].value_counts().to_dict() == {"guangdong": 9, "hong_kong": 1, "macao": 1}
+
+
+def test_claims_are_numbers_with_units_and_sources(ds):
+    assert len(ds.claims) > 150
+    assert ds.claims["value"].notna().all()
+    assert ds.claims["section_id"].isin(ds.sections["section_id"]).all()
+
+
+def test_normalised_values_follow_the_printed_multiplier(ds):
+    """万 = 1e4, 亿 = 1e8, 万亿 = 1e12: the normalised value agrees with the printed digits."""
+    import re
+
+    mult = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+    checked = 0
+    for _, c in ds.claims.iterrows():
+        m = re.fullmatch(r"([\d.]+)(万亿|亿|万)[^\d]*", str(c["value_printed"]))
+        if m:
+            assert c["value"] == pytest.approx(float(m.group(1)) * mult[m.group(2)]), c["claim_id"]
+            checked += 1
+    assert checked >= 15
+
+
+def test_unknown_edition_is_an_error(ds):
+    with pytest.raises(DataError, match="edition"):
+        gba_utils.load(edition=2031)
+
+
+def test_data_version_is_a_content_hash(data_copy):
+    before = data_version(data_copy)
+    assert before == data_version(data_copy)
+    (data_copy / "cases.csv").write_text((data_copy / "cases.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert data_version(data_copy) != before
+
+
+def test_load_from_another_folder(data_copy):
+    ds = gba_utils.load(data_dir=data_copy)
+    assert len(ds.cases) == 34
+    assert isinstance(ds.cases, pd.DataFrame)

@@ -1,0 +1,72 @@
+"""The committed notebooks: thin, parameterised, bilingual, and free of run-dependent noise."""
+import json
+import re
+
+import nbformat
+import pytest
+
+from gba_utils import paths
+from gba_utils.pipeline import NOTEBOOK_ORDER, declared_parameters
+from gba_utils.catalog import ITEMS
+from gba_utils.params import PARAMETERS
+
+NOTEBOOKS = {name: nbformat.read(paths.NOTEBOOKS / f"{name}.ipynb", as_version=4) for name in NOTEBOOK_ORDER}
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_one_parameters_cell_with_the_defaults(name):
+    nb = NOTEBOOKS[name]
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1
+    assert declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb") == {p.name: p.default for p in PARAMETERS.values()}
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_narrative_in_both_languages(name):
+    nb = NOTEBOOKS[name]
+    zh = [c for c in nb.cells if "lang-zh" in c.metadata.get("tags", [])]
+    en = [c for c in nb.cells if "lang-en" in c.metadata.get("tags", [])]
+    assert len(zh) == len(en) > 0
+    assert zh[0].source.startswith("# ") and en[0].source.startswith("# ")
+    untagged = [c for c in nb.cells if c.cell_type == "markdown" and not {"lang-zh", "lang-en"} & set(c.metadata.get("tags", []))]
+    assert not untagged
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_thin_code_prose_outnumbers_code(name):
+    nb = NOTEBOOKS[name]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    prose = [c for c in nb.cells if c.cell_type == "markdown" and "lang-en" in c.metadata.get("tags", [])]
+    assert all(len(c.source.splitlines()) <= 8 for c in code)
+    assert sum(len(c.source) for c in prose) > sum(len(c.source) for c in code if "parameters" not in c.metadata.get("tags", []))
+    assert not any(re.search(r"\b(def|class|for|while)\b", c.source) for c in code), "logic belongs in gba_utils"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_committed_outputs_are_clean(name):
+    text = (paths.NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert not re.search(r'0x[0-9a-f]{8,}|"execution": \{|"iopub\.|"start_time"|"end_time"|"papermill"', text)
+    assert str(paths.ROOT) not in text
+    nb = NOTEBOOKS[name]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error"
+            assert not (out.output_type == "stream" and out.name == "stderr"), out.text
+    assert any(cell.get("outputs") for cell in nb.cells), "notebooks are committed with their outputs"
+
+
+def test_catalogue_items_each_appear_once_in_their_notebook():
+    for item in ITEMS:
+        src = "\n".join(c.source for c in NOTEBOOKS[item.notebook].cells if c.cell_type == "code")
+        assert src.count(f'"{item.key}"') >= 1, item.key
+        outputs = json.dumps([c.get("outputs", []) for c in NOTEBOOKS[item.notebook].cells])
+        assert outputs.count(f'"key": "{item.key}"') == 1, item.key
+
+
+def test_every_figure_output_carries_its_png_hash():
+    for name, nb in NOTEBOOKS.items():
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if "image/png" in out.get("data", {}):
+                    assert re.search(r"png sha256 [0-9a-f]{16}$", out.data["text/plain"]), name
+                    assert out.metadata["image/png"]["alt"]

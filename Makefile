@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP) ## Create .venv with the pinned versions (constraints.txt)
 
 reports: $(STAMP) ## Build every report (HTML in reports/) from the bundled data
-	$(BIN)/gba-report build
+	$(BIN)/gba-report build --city-profiles
 
 test: $(STAMP) ## Run every test: unit tests, data validation, nbval on the notebooks, a build with non-default parameters
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks

@@ -374,3 +374,43 @@ def recount_table(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
         "verdict": recounted["match"].map(lambda m: labels.ui("match") if m else labels.ui("mismatch")),
         "section_id": recounted["section_id"],
     })
+
+
+# ------------------------------------------------------------------ city profiles
+
+def city_facts(ds, city: str, labels: Labeller) -> pd.DataFrame:
+    """One row per city (all cities when ``city`` is 'all'): names, jurisdiction, counts of cases, claims and policies."""
+    rows = []
+    codes = list(ds.cities["city_code"]) if city == ALL else [city]
+    zh = labels.lang == "zh"
+    for code in codes:
+        c = ds.cities.set_index("city_code").loc[code]
+        cases = filter_cases(ds.cases, city=code)
+        tiers = (("、" if zh else ", ").join(f"{labels('tier', t)} {int((cases['tier'] == t).sum())}" for t in labels.order("tier") if (cases["tier"] == t).any())
+                 or ("无" if zh else "none"))
+        rows.append({
+            ("城市" if zh else "City"): f"{c['name_zh_hans']} · {c['name_zh_hant']} · {c['name_en']}",
+            ("辖区" if zh else "Jurisdiction"): labels("scope", c["jurisdiction"]),
+            ("案例" if zh else "Cases"): str(len(cases)),
+            ("案例类别" if zh else "By tier"): tiers,
+            ("关于本市的数字" if zh else "Numbers about it"): str(len(filter_claims(ds.claims, ds.cases, city=code))),
+            ("相关政策" if zh else "Policies that concern it"): str(len(filter_policies(ds.policies, ds.cities, code))),
+        })
+    return pd.DataFrame(rows)
+
+
+def city_claims(claims: pd.DataFrame, city: str, labels: Labeller) -> pd.DataFrame:
+    """Claims whose scope is the city itself (case outcomes are listed separately)."""
+    sel = claims[(claims["scope"] == city) & claims["case_id"].isna()] if city != ALL else claims.iloc[0:0]
+    return claims_table(sel, labels)
+
+
+def case_sentence(cases: pd.DataFrame, city: str, domain: str, labels: Labeller, total: int) -> tuple[str, str]:
+    """An honest sentence on how many cases the selection holds (zh, en)."""
+    place_zh = labels("city", city) if city != ALL else "大湾区"
+    place_en = labels("city", city) if city != ALL else "the Bay Area"
+    n = len(cases)
+    if n == 0:
+        return (f"在报告收录的{total}个案例中，{place_zh}没有案例；下面仍列出报告中与之相关的政策和数字。",
+                f"None of the report's {total} cases comes from {place_en}; the policies and numbers that concern it are still listed below.")
+    return (f"在报告收录的{total}个案例中，{place_zh}有{n}个。", f"{n} of the report's {total} cases are implemented in {place_en}.")

@@ -51,3 +51,25 @@ ITEMS: tuple[Item, ...] = (
 )
 
 BY_KEY = {i.key: i for i in ITEMS}
+
+#: The tables behind each page, linked from it as CSV and XLSX downloads.
+DATA_FOR: dict[str, tuple[str, ...]] = {
+    "00_overview": ("cases", "claims", "decisions"),
+    "01_background": ("policies", "claims", "sections"),
+    "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
+    "03_problems": ("problems", "case_links", "problem_recommendation"),
+    "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
+    "05_audit": ("claims", "case_aggregates", "decisions"),
+    "10_city_profile": ("cases", "claims", "policies", "cities"),
+}
+
+PROFILE_ITEMS: tuple[Item, ...] = (
+    Item("profile-facts", "table", "10_city_profile", "城市概况", "The city at a glance", ("2.1", "A"), "analysis.city_facts"),
+    Item("profile-map", "figure", "10_city_profile", "在9+2城市中的位置与案例数", "Place among the 9+2 cities, with case counts", ("2.1", "A"), "figures.city_map"),
+    Item("profile-cases", "table", "10_city_profile", "本市的案例", "Cases implemented in the city", ("A",), "analysis.catalogue"),
+    Item("profile-outcomes", "table", "10_city_profile", "报告所载的本市案例成效数字", "Outcomes the report gives for the city's cases", ("2", "A"), "analysis.outcomes"),
+    Item("profile-indicators", "table", "10_city_profile", "报告中关于本市的其他数字", "Other numbers the report gives about the city", ("1", "2"), "analysis.city_claims"),
+    Item("profile-policies", "table", "10_city_profile", "与本市相关的政策与文件", "Policies and documents that concern the city", ("1", "2", "3"), "analysis.policy_table"),
+)
+ITEMS = ITEMS + PROFILE_ITEMS
+BY_KEY = {i.key: i for i in ITEMS}

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: number of cores)")
     b.add_argument("--out", default=None, help="site folder (default reports/)")
     b.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (researcher variant)")
+    b.add_argument("--city-profiles", action="store_true", help="also build a profile page for each of the 9+2 cities")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("validate", help="read and validate every data table; list all problems")
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
             langs = tuple(l.strip() for l in args.lang.split(",") if l.strip())
             summary = build(args.notebooks or None, langs=langs, params=dict(args.param), jobs=args.jobs, site=args.out,
-                            show_code=args.show_code, progress=not args.no_progress)
+                            show_code=args.show_code, progress=not args.no_progress, city_profiles=args.city_profiles)
             print(summary.render())
             return 0 if summary.ok else 1
         if args.command == "validate":

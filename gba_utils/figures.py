@@ -53,7 +53,12 @@ def format_value(value: float, unit: str, printed: str, lang: str) -> str:
     return f"{value:,.6g} {unit}" if unit not in ("count",) else f"{value:,.6g}"
 
 
+EMPTY = "gba-empty"
+
+
 def _empty(ax, labels: Labeller):
+    """Mark a figure as having nothing to show (the report layer replaces it by a sentence)."""
+    ax.figure.set_label(EMPTY)
     ax.text(0.5, 0.5, labels.ui("no_rows"), ha="center", va="center", transform=ax.transAxes, color=theme.PALETTE["neutral"])
     ax.set_xticks([])
     ax.set_yticks([])
@@ -98,7 +103,7 @@ def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title:
     ax.set_xticks(range(lo, hi + 1))
     ax.set_xlabel(labels.ui("year"))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", title=labels.column("jurisdiction"))
+    ax.legend(loc="upper right", title=labels.column("jurisdiction"))
     _title(ax, title, labels.lang)
     return fig
 

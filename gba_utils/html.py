@@ -75,6 +75,8 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
     return body
 
 
+#: pages whose links to other chapters keep the page's own parameters (chapters link to chapters of the same view)
+NOTEBOOK_LINKED = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations")
 NB_LINK = re.compile(r'href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?"')
 
 
@@ -88,12 +90,25 @@ def link_notebooks(body: str, slugs: dict[str, str]) -> str:
 
 
 def _siblings(job) -> list:
-    """The same parameter set for every chapter, in reading order (pages link to all of them)."""
+    """Pages in reading order: every chapter with the same parameters, or every city's profile."""
     from dataclasses import replace
 
-    from .pipeline import NOTEBOOK_ORDER
+    from .params import CITY_CODES
+    from .pipeline import NOTEBOOK_ORDER, PROFILE
 
+    if job.notebook == PROFILE:
+        return [replace(job, params=tuple(sorted({**dict(job.params), "city": c}.items()))) for c in CITY_CODES]
     return [replace(job, notebook=name) for name in NOTEBOOK_ORDER]
+
+
+def _city_name(city: str, lang: str, data_dir) -> str:
+    import csv
+
+    with open(paths.data_dir(data_dir) / "cities.csv", encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["city_code"] == city:
+                return row["name_zh_hans" if lang == "zh" else "name_en"]
+    return city
 
 
 def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[str, Path]:
@@ -101,20 +116,30 @@ def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[st
     lang = job.lang
     shown = select_cells(nb, lang, job.show_code)
     siblings = _siblings(job)
-    body = link_notebooks(render_body(shown, job.show_code), {j.notebook: j.slug for j in siblings})
+    from .pipeline import ALL_NOTEBOOKS
+
+    slugs = {name: name for name in ALL_NOTEBOOKS} | {j.notebook: j.slug for j in siblings if j.notebook == job.notebook or job.notebook in NOTEBOOK_LINKED}
+    body = link_notebooks(render_body(shown, job.show_code), slugs)
     idx = next((i for i, j in enumerate(siblings) if j.slug == job.slug), 0)
+    params = dict(job.params)
+    title = page_title(shown)
+    if params.get("city", "all") != "all":
+        title += f" · {_city_name(params['city'], lang, params.get('data_dir'))}"
     prev_job = siblings[idx - 1] if idx > 0 else None
     next_job = siblings[idx + 1] if idx + 1 < len(siblings) else None
     twin_lang = "en" if lang == "zh" else "zh"
     twin_dir = job.out_dir.replace(lang, twin_lang, 1) if job.out_dir.startswith(lang) else twin_lang
-    params = dict(job.params)
     version = data_version(paths.data_dir(params.get("data_dir")))
     depth = len(Path(job.out_dir).parts)
     up = "../" * depth
+    from .catalog import DATA_FOR
+
+    downloads = [{"name": t, "csv": f"{up}data/{t}.csv", "xlsx": f"{up}data/{t}.xlsx"} for t in DATA_FOR.get(job.notebook, ())]
     html = _env().get_template("page.html.j2").render(
-        lang=lang, title=page_title(shown), site_title=SITE_TITLE[lang], body=body, toc=toc(body),
-        prev={"href": f"{prev_job.slug}.html", "title": prev_job.notebook} if prev_job else None,
-        next={"href": f"{next_job.slug}.html", "title": next_job.notebook} if next_job else None,
+        downloads=downloads,
+        lang=lang, title=title, site_title=SITE_TITLE[lang], body=body, toc=toc(body),
+        prev={"href": f"{prev_job.slug}.html"} if prev_job else None,
+        next={"href": f"{next_job.slug}.html"} if next_job else None,
         index_href=f"{up}index.html", twin_href=f"{up}{twin_dir}/{job.slug}.html", twin_lang=LANG_NAME[twin_lang],
         css_href=f"{up}assets/gba.css", edition=params.get("edition"), version=version,
         citation=CITATION[lang].format(version=version), params={k: v for k, v in params.items() if k != "data_dir"},
@@ -128,21 +153,34 @@ def write_index(site: Path, ds, summary) -> None:
 
     assets = Path(paths.TEMPLATES)
     atomic_write(site / "assets" / "gba.css", (assets / "gba.css").read_bytes())
-    from .pipeline import NOTEBOOK_ORDER
+    from .pipeline import ALL_NOTEBOOKS, PROFILE
 
     pages = []  # every page on disk, so a partial build keeps the others listed
     for lang in ("zh", "en"):
         for path in sorted((site / lang).glob("*.html"), key=lambda p: (p.stem[:2], p.stem)):
             notebook, *extra = path.stem.split("__")
-            if notebook not in NOTEBOOK_ORDER:
+            if notebook not in ALL_NOTEBOOKS:
                 continue
             pages.append({"lang": lang, "notebook": notebook, "slug": path.stem, "href": f"{lang}/{path.name}",
-                          "title": _title_of(path), "params": dict(p.split("-", 1) for p in extra if "-" in p)})
+                          "title": _title_of(path), "params": dict(p.split("-", 1) for p in extra if "-" in p),
+                          "profile": notebook == PROFILE})
+    from .params import CITY_CODES
+
+    def order(p):
+        city = p["params"].get("city", "all")
+        return (p["lang"], p["profile"], ALL_NOTEBOOKS.index(p["notebook"]), CITY_CODES.index(city) if city in CITY_CODES else -1, p["slug"])
+
+    pages.sort(key=order)
+    from .schema import TABLES
+
     html = _env().get_template("index.html.j2").render(
-        pages=pages, version=ds.version, edition=ds.edition, citation_zh=CITATION["zh"].format(version=ds.version),
+        tables=[t.name for t in TABLES], pages=pages, version=ds.version, edition=ds.edition, citation_zh=CITATION["zh"].format(version=ds.version),
         citation_en=CITATION["en"].format(version=ds.version), n_cases=len(ds.cases), n_claims=len(ds.claims),
     )
     atomic_write(site / "index.html", html.encode("utf-8"))
+    from .exports import export_all
+
+    export_all(ds.directory, site / "data")
     write_font(site)
 
 

@@ -31,6 +31,9 @@ from .errors import DataError, GBAError, NotebookFailed
 from .params import check
 
 NOTEBOOK_ORDER = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations")
+PROFILE = "10_city_profile"
+#: Every committed notebook (chapters, then the city profile).
+ALL_NOTEBOOKS = NOTEBOOK_ORDER + (PROFILE,)
 LANGS = ("zh", "en")
 
 
@@ -95,17 +98,22 @@ def declared_parameters(notebook: Path) -> dict:
     return {k: ast.literal_eval(v["default"]) for k, v in papermill.inspect_notebook(str(notebook)).items()}
 
 
-def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: bool = False) -> list[Job]:
-    """Jobs for ``notebooks`` × ``langs`` with extra ``params``; checks every parameter first."""
+def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: bool = False, city_profiles: bool = False) -> list[Job]:
+    """Jobs for ``notebooks`` × ``langs`` with extra ``params`` (plus one profile per city); checks every parameter first."""
+    from .params import CITY_CODES
+
     names = list(notebooks or NOTEBOOK_ORDER)
+    runs = [(name, params or {}) for name in names]
+    if city_profiles:
+        runs += [(PROFILE, {**(params or {}), "city": code}) for code in CITY_CODES]
     jobs = []
-    for name in names:
+    for name, extra in runs:
         path = paths.NOTEBOOKS / f"{name}.ipynb"
         if not path.exists():
-            raise GBAError(f"no notebook {name!r}: expected one of {list(NOTEBOOK_ORDER)}")
+            raise GBAError(f"no notebook {name!r}: expected one of {list(ALL_NOTEBOOKS)}")
         declared = set(declared_parameters(path))
         for lang in langs:
-            checked = check({**(params or {}), "lang": lang}, notebook=name, declared=declared)
+            checked = check({**extra, "lang": lang}, notebook=name, declared=declared)
             jobs.append(Job(name, tuple(sorted(checked.items())), lang, show_code))
     return jobs
 
@@ -249,7 +257,7 @@ def run_job(job: Job, site: str, jobs_in_site: tuple[Job, ...] = ()) -> Result:
 
 
 def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | None = None, site: str | Path | None = None,
-          show_code: bool = False, progress: bool = True, log=print) -> Summary:
+          show_code: bool = False, progress: bool = True, city_profiles: bool = False) -> Summary:
     """Validate the data, run every notebook × language, render HTML and the index. Returns a Summary."""
     from .data import load
     from .html import write_index
@@ -258,7 +266,7 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
     site = Path(site) if site else paths.REPORTS
     checked_params = {k: v for k, v in (params or {}).items()}
     ds = load(checked_params.get("edition", 2022), checked_params.get("data_dir"))  # raises DataError before anything runs
-    plan_jobs = plan(notebooks, langs, checked_params, show_code)
+    plan_jobs = plan(notebooks, langs, checked_params, show_code, city_profiles)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(plan_jobs)))
     summary = Summary()
     bar = None
@@ -295,7 +303,7 @@ def refresh(notebooks=None) -> list[str]:
     """Re-execute the committed notebooks in place with default parameters (their outputs are what nbval checks)."""
     os.environ.update(kernel_env())
     done = []
-    for name in notebooks or NOTEBOOK_ORDER:
+    for name in notebooks or ALL_NOTEBOOKS:
         path = paths.NOTEBOOKS / f"{name}.ipynb"
         defaults = check({}, notebook=name, declared=set(declared_parameters(path)))
         tmp = paths.BUILD / "refresh" / f"{name}.ipynb"

@@ -19,6 +19,7 @@ import pandas as pd
 from . import analysis, theme
 from .catalog import BY_KEY
 from .data import Dataset, load
+from .figures import EMPTY
 from .labels import Labeller
 from .params import check
 
@@ -88,6 +89,19 @@ class Report:
         text = zh if self.lang == "zh" else en
         _publish({"text/html": f'<p class="gba-note">{html.escape(text)}</p>', "text/plain": text})
 
+    def map_counts(self) -> pd.Series:
+        """Cases per city for the map: every city, the domain filter applied, the city filter shown by highlighting."""
+        return analysis.filter_cases(self.ds.cases, domain=self.domain)["city_code"].value_counts()
+
+    @property
+    def highlight(self) -> str | None:
+        return None if self.city == analysis.ALL else self.city
+
+    def case_summary(self) -> None:
+        """Say how many cases the selection holds; honest when there are none."""
+        zh, en = analysis.case_sentence(self.cases, self.city, self.domain, self.labels, len(self.ds.cases))
+        self.say(zh, en)
+
     # -------------------------------------------------------------- outputs
     def _caption(self, kind: str, key: str, filtered: bool) -> tuple[int, str, str]:
         self._numbers[kind] += 1
@@ -99,6 +113,11 @@ class Report:
     def figure(self, key: str, fig, alt: str | None = None, filtered: bool = True) -> None:
         """Display a figure with number, caption, source line and alt text; a hash of its PNG goes to text/plain."""
         assert BY_KEY[key].kind == "figure", key
+        if fig.get_label() == EMPTY:
+            plt.close(fig)
+            title = self.title(key)
+            self.say(f"{title}：所选范围内没有可绘制的数据，此图从略。", f"{title}: nothing to draw in the selected scope, so the figure is left out.")
+            return
         png = png_bytes(fig)
         n, head, title = self._caption("figure", key, filtered)
         digest = hashlib.sha256(png).hexdigest()[:16]
@@ -107,7 +126,7 @@ class Report:
             {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[{head}] {title} · png sha256 {digest}"},
             {"image/png": {"alt": alt_text}, "gba": {"kind": "figure", "key": key, "number": n}},
         )
-        sep = "." if self.lang == "en" else "　"
+        sep = ". " if self.lang == "en" else "　"
         _publish({
             "text/html": (f'<p class="gba-caption" id="fig-{key}"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}<br>'
                           f'<span class="gba-source">{html.escape(self.source_line(key))}</span></p>'),
@@ -118,7 +137,7 @@ class Report:
         """Display a table: numbered caption above, escaped HTML, plain-text twin, source line below."""
         assert BY_KEY[key].kind == "table", key
         n, head, title = self._caption("table", key, filtered)
-        sep = "." if self.lang == "en" else "　"
+        sep = ". " if self.lang == "en" else "　"
         shown = frame.rename(columns={c: self.labels.column(c) for c in frame.columns} | (columns or {}))
         if shown.empty:
             body = f'<p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'

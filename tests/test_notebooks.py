@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from gba_utils import paths
-from gba_utils.pipeline import NOTEBOOK_ORDER, declared_parameters
+from gba_utils.pipeline import ALL_NOTEBOOKS as NOTEBOOK_ORDER, declared_parameters
 from gba_utils.catalog import ITEMS
 from gba_utils.params import PARAMETERS
 

@@ -1,0 +1,51 @@
+"""Downloads cannot smuggle formulas into a spreadsheet, and are byte-stable."""
+import io
+
+from openpyxl import load_workbook
+
+from gba_utils import paths
+from gba_utils.exports import csv_bytes, export_all, neutralise, xlsx_bytes
+from gba_utils.schema import BY_NAME
+
+RISKY = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\")"]
+
+
+def rows_with(values):
+    table = BY_NAME["claims"]
+    header = table.columns
+    base = {c: "x" for c in header} | {"edition": "2022", "value": "-5", "ref_year": "2020"}
+    return table, header, [[(v if c == "subject_en" else base[c]) for c in header] for v in values]
+
+
+def test_neutralise():
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("广州") == "广州"
+
+
+def test_csv_text_cells_are_neutralised_numbers_are_not():
+    table, header, rows = rows_with(RISKY)
+    text = csv_bytes(table, header, rows).decode("utf-8")
+    for v in RISKY:
+        assert "'" + v.replace('"', '""') in text
+    assert ",-5.0," in text or ",-5," in text
+
+
+def test_xlsx_never_holds_a_formula():
+    table, header, rows = rows_with(RISKY)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(table, header, rows)))
+    ws = wb.active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    col = header.index("subject_en") + 1
+    assert [ws.cell(r, col).value for r in range(2, 2 + len(RISKY))] == RISKY
+    assert ws.cell(2, header.index("value") + 1).value == -5.0
+
+
+def test_exports_are_byte_stable(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    export_all(paths.DATA, a)
+    export_all(paths.DATA, b)
+    names = sorted(p.name for p in a.iterdir())
+    assert "cases.xlsx" in names and "datapackage.json" in names
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

@@ -10,11 +10,11 @@ The public API is small:
 """
 from __future__ import annotations
 
-from . import analysis, errors, figures, paths, theme
+from . import analysis, audit, errors, figures, paths, theme
 from .data import Dataset, load
 from .report import Report, setup
 
-__all__ = ["Dataset", "Report", "analysis", "build", "errors", "figures", "load", "paths", "setup", "theme"]
+__all__ = ["Dataset", "Report", "analysis", "audit", "build", "errors", "figures", "load", "paths", "setup", "theme"]
 
 
 def build(*args, **kwargs):

@@ -59,7 +59,7 @@ DATA_FOR: dict[str, tuple[str, ...]] = {
     "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
     "03_problems": ("problems", "case_links", "problem_recommendation"),
     "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
-    "05_audit": ("claims", "case_aggregates", "decisions"),
+    "05_audit": ("claims", "case_aggregates", "audit_checks", "outside_references", "decisions"),
     "10_city_profile": ("cases", "claims", "policies", "cities"),
 }
 
@@ -71,5 +71,11 @@ PROFILE_ITEMS: tuple[Item, ...] = (
     Item("profile-indicators", "table", "10_city_profile", "报告中关于本市的其他数字", "Other numbers the report gives about the city", ("1", "2"), "analysis.city_claims"),
     Item("profile-policies", "table", "10_city_profile", "与本市相关的政策与文件", "Policies and documents that concern the city", ("1", "2", "3"), "analysis.policy_table"),
 )
-ITEMS = ITEMS + PROFILE_ITEMS
+AUDIT_ITEMS: tuple[Item, ...] = (
+    Item("audit-verdicts", "figure", "05_audit", "各类检验的结论", "Verdicts by kind of check", ("1", "2", "A"), "audit.run + audit.verdict_counts + figures.stacked_bars"),
+    Item("audit-checks", "table", "05_audit", "全部检验：算式与结论（不一致者在前）", "Every check with its arithmetic and verdict (inconsistencies first)", ("1", "2", "A"), "audit.run + audit.verdict_table"),
+    Item("audit-decisions", "table", "05_audit", "编码决策记录", "Decisions log", ("2", "A"), "audit.decisions_table"),
+    Item("audit-outside", "table", "05_audit", "报告以外的参考数据", "Figures from outside the report", (), "audit.outside_table"),
+)
+ITEMS = ITEMS + PROFILE_ITEMS + AUDIT_ITEMS
 BY_KEY = {i.key: i for i in ITEMS}

@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("validate", help="read and validate every data table; list all problems")
-    sub.add_parser("refresh", help="re-execute the committed notebooks in place with default parameters")
+    r = sub.add_parser("refresh", help="re-execute the committed notebooks in place with default parameters")
+    r.add_argument("notebooks", nargs="*", help="notebook stems (default: all)")
     sub.add_parser("datapackage", help="regenerate data/datapackage.json and the codebook tables from the schema")
 
     args = parser.parse_args(argv)
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "refresh":
             from .pipeline import refresh
 
-            for path in refresh():
+            for path in refresh(args.notebooks or None):
                 print(f"refreshed {path}")
             return 0
         if args.command == "datapackage":

@@ -69,6 +69,14 @@ def domain_colours(labels: Labeller) -> dict[str, str]:
     return {labels("domain", d): theme.PALETTE[d] for d in labels.order("domain")}
 
 
+VERDICT_COLOURS = {"inconsistent": "#D55E00", "rounded_generously": "#E69F00", "cannot_check": "#999999", "consistent": "#0072B2"}
+
+
+def verdict_colours(labels: Labeller) -> dict[str, str]:
+    """Audit verdict colours keyed by label: inconsistent stands out, consistent recedes."""
+    return {labels("verdict", v): c for v, c in VERDICT_COLOURS.items()}
+
+
 # ------------------------------------------------------------------ chapter 1
 
 JURISDICTION_ORDER = ("cn", "guangdong", "hong_kong", "macao")

@@ -76,7 +76,7 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
 
 
 #: pages whose links to other chapters keep the page's own parameters (chapters link to chapters of the same view)
-NOTEBOOK_LINKED = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations")
+NOTEBOOK_LINKED = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations", "05_audit")
 NB_LINK = re.compile(r'href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?"')
 
 

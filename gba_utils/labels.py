@@ -79,6 +79,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "evidence": ("依据", "Evidence"),
     "outcomes": ("报告所载成效数字", "Outcomes printed in the report"),
     "n": ("数量", "Count"),
+    "check_id": ("编号", "Id"),
+    "check_title": ("检验", "Check"),
+    "claims": ("所用数值", "Claims used"),
+    "arithmetic": ("算式", "Arithmetic"),
+    "tolerance": ("容差", "Tolerance"),
+    "options": ("选项", "Options"),
+    "ref_id": ("编号", "Id"),
+    "illustrates": ("体现该问题的案例", "Cases that illustrate it"),
+    "practises": ("实践对应措施的案例", "Cases practising a measure that answers it"),
 }
 
 

@@ -30,7 +30,7 @@ from . import paths
 from .errors import DataError, GBAError, NotebookFailed
 from .params import check
 
-NOTEBOOK_ORDER = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations")
+NOTEBOOK_ORDER = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations", "05_audit")
 PROFILE = "10_city_profile"
 #: Every committed notebook (chapters, then the city profile).
 ALL_NOTEBOOKS = NOTEBOOK_ORDER + (PROFILE,)

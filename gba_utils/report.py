@@ -72,7 +72,7 @@ class Report:
 
     def source_line(self, key: str) -> str:
         item = BY_KEY[key]
-        secs = "; ".join(self.labels.section(s) for s in item.sections)
+        secs = "; ".join(self.labels.section(s) for s in item.sections) or ("报告以外的公开来源" if self.lang == "zh" else "public sources outside the report")
         return (f"{self.labels.ui('source')}：{self.labels.ui('report')} {secs}；{self.labels.ui('processing')}：gba_utils.{item.function}"
                 if self.lang == "zh" else
                 f"{self.labels.ui('source')}: {self.labels.ui('report')}, {secs}. {self.labels.ui('processing')}: gba_utils.{item.function}")

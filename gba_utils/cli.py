@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import DataError, GBAError, ParameterError
+from .errors import BuildInterrupted, DataError, GBAError, ParameterError
 
 
 def _param(text: str) -> tuple[str, object]:
@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("datapackage", help="regenerate data/datapackage.json and the codebook tables from the schema")
 
     args = parser.parse_args(argv)
+    import signal
+
+    def _terminate(signum, frame):  # SIGTERM ends a build the way Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "build":
             from .pipeline import build
@@ -67,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in write_all():
                 print(f"wrote {path}")
             return 0
+    except BuildInterrupted as err:
+        print(err.summary.render())
+        print("gba-report: interrupted; pages already written are complete, the others keep their previous version.", file=sys.stderr)
+        return 130
     except DataError as err:
         print(f"gba-report: the data did not validate; nothing was built.\n{err}", file=sys.stderr)
         return 2
@@ -77,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gba-report: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("gba-report: interrupted; pages already written are complete, others keep their previous version.", file=sys.stderr)
+        print("gba-report: interrupted; pages already written are complete, the others keep their previous version.", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

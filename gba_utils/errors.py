@@ -82,3 +82,11 @@ class NotebookFailed(GBAError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class BuildInterrupted(GBAError):
+    """The build was stopped (Ctrl-C or SIGTERM). ``summary`` says what finished and what did not."""
+
+    def __init__(self, summary):
+        self.summary = summary
+        super().__init__("build interrupted")

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from . import paths
-from .errors import DataError, GBAError, NotebookFailed
+from .errors import BuildInterrupted, DataError, GBAError, NotebookFailed
 from .params import check
 
 NOTEBOOK_ORDER = ("00_overview", "01_background", "02_cases", "03_problems", "04_recommendations", "05_audit")
@@ -254,6 +254,9 @@ def run_job(job: Job, site: str, jobs_in_site: tuple[Job, ...] = ()) -> Result:
     except NotebookFailed as exc:
         return Result(job, False, time.perf_counter() - start, error=exc.error + (f" (cell {exc.cell_index})" if exc.cell_index is not None else ""),
                       executed_path=exc.executed_path)
+    except Exception as exc:  # rendering or writing failed: report it like a notebook failure
+        return Result(job, False, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}",
+                      executed_path=paths.relative(executed) if executed.exists() else None)
 
 
 def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | None = None, site: str | Path | None = None,
@@ -275,25 +278,43 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
 
         bar = tqdm(total=len(plan_jobs), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
     all_jobs = tuple(plan_jobs)
+    interrupted = False
     if workers == 1:
-        for job in plan_jobs:
-            summary.results.append(run_job(job, str(site), all_jobs))
-            if bar:
-                bar.update()
+        try:
+            for job in plan_jobs:
+                summary.results.append(run_job(job, str(site), all_jobs))
+                if bar:
+                    bar.update()
+        except KeyboardInterrupt:
+            interrupted = True
     else:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        try:
             futures = {pool.submit(run_job, job, str(site), all_jobs): job for job in plan_jobs}
             for fut in cf.as_completed(futures):
                 summary.results.append(fut.result())
                 if bar:
                     bar.update()
+            pool.shutdown()
+        except KeyboardInterrupt:
+            interrupted = True
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()  # their kernels notice their parent is gone and exit
+            pool.shutdown(wait=False, cancel_futures=True)
+    if interrupted:
+        done = {r.job for r in summary.results}
+        summary.results += [Result(j, False, 0.0, error="interrupted before it finished; its previous page, if any, is unchanged")
+                            for j in plan_jobs if j not in done]
     if bar:
         bar.close()
     order = {j: i for i, j in enumerate(plan_jobs)}
     summary.results.sort(key=lambda r: order[r.job])
+    summary.seconds = time.perf_counter() - start
+    if interrupted:
+        raise BuildInterrupted(summary)
     write_index(site, ds, summary)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -1,0 +1,129 @@
+"""Faults never lose a good report: broken tables (every table), dead kernels, interrupts, hostile parameters."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import gba_utils
+from gba_utils import paths, pipeline
+from gba_utils.errors import DataError, EncodingProblem
+from gba_utils.schema import TABLES
+
+from helpers import read_rows, write_rows
+
+TABLE_NAMES = [t.name for t in TABLES]
+
+
+# ------------------------------------------------------------------ a broken copy of every table
+
+def problems(data_dir):
+    with pytest.raises(DataError) as err:
+        gba_utils.load(data_dir=data_dir)
+    return err.value.problems
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_missing_column(data_copy, name):
+    rows = read_rows(data_copy / f"{name}.csv")
+    col = rows[0][1]
+    write_rows(data_copy / f"{name}.csv", [r[:1] + r[2:] for r in rows])
+    assert any(p.file == f"{name}.csv" and p.column == col and p.check == "missing-column" for p in problems(data_copy))
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_duplicate_row(data_copy, name):
+    rows = read_rows(data_copy / f"{name}.csv")
+    write_rows(data_copy / f"{name}.csv", rows + [rows[1]])
+    found = [p for p in problems(data_copy) if p.file == f"{name}.csv"]
+    assert found and {p.row for p in found} >= {len(rows) + 1}
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_empty_and_header_only(data_copy, name):
+    path = data_copy / f"{name}.csv"
+    header = read_rows(path)[0]
+    path.write_bytes(b"")
+    assert any(p.file == f"{name}.csv" and p.check == "empty-file" for p in problems(data_copy))
+    write_rows(path, [header])
+    try:
+        gba_utils.load(data_dir=data_copy)  # some tables may be empty without breaking a rule...
+    except DataError as err:  # ...the others name what no longer resolves
+        assert all(p.file and p.expected for p in err.problems)
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_bom_crlf_gbk(data_copy, ds, name):
+    path = data_copy / f"{name}.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    again = gba_utils.load(data_dir=data_copy)
+    assert again.tables[name].equals(ds.tables[name])
+    if not text.isascii():
+        path.write_bytes(text.encode("gb18030"))
+        with pytest.raises(EncodingProblem, match="GBK"):
+            gba_utils.load(data_dir=data_copy)
+
+
+# ------------------------------------------------------------------ notebooks that fail
+
+def _notebook(path: Path, body: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('lang = "zh"\ncity = "all"\ndomain = "all"\nedition = 2022\ndata_dir = None', id="params")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# T", id="t"), params, nbformat.v4.new_code_cell(body, id="body")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_a_dead_kernel_fails_one_notebook_and_the_others_finish(tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "00_overview.ipynb", "import os\nos._exit(3)")
+    _notebook(nbdir / "01_background.ipynb", "x = 1")
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    summary = pipeline.build(["00_overview", "01_background"], langs=("en",), site=tmp_path / "site", jobs=1, progress=False)
+    by_name = {r.job.notebook: r for r in summary.results}
+    assert not by_name["00_overview"].ok and "Dead" in by_name["00_overview"].error
+    assert by_name["01_background"].ok
+    assert (tmp_path / "site" / "en" / "01_background.html").exists()
+    assert not (tmp_path / "site" / "en" / "00_overview.html").exists()
+
+
+def test_sigterm_mid_build_keeps_every_page_whole(tmp_path):
+    site = tmp_path / "site"
+    old = site / "en" / "05_audit.html"
+    old.parent.mkdir(parents=True)
+    old.write_text("previous good page", encoding="utf-8")
+    cmd = [sys.executable, "-m", "gba_utils.cli", "build", "--out", str(site), "-j", "1", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=paths.ROOT)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((site / "zh").glob("*.html")):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted" in err and "FAILED" in out
+    assert old.read_text(encoding="utf-8") == "previous good page"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert text == "previous good page" or text.rstrip().endswith("</html>"), page
+    assert not [p for p in site.rglob(".*") if p.is_file()], "temporary files left behind"
+
+
+# ------------------------------------------------------------------ hostile parameter values
+
+def test_a_data_dir_with_quotes_and_newlines_is_passed_as_data_not_code(tmp_path):
+    weird = tmp_path / 'data"; import os; os.system("touch PWNED")\n#'
+    shutil.copytree(paths.DATA, weird, ignore=shutil.ignore_patterns("README.md"))
+    summary = pipeline.build(["00_overview"], langs=("en",), params={"data_dir": str(weird)}, site=tmp_path / "site", jobs=1, progress=False)
+    assert summary.ok, summary.render()
+    assert not (paths.NOTEBOOKS / "PWNED").exists() and not Path("PWNED").exists()

@@ -10,11 +10,21 @@ The public API is small:
 """
 from __future__ import annotations
 
-from . import analysis, audit, errors, figures, paths, theme
-from .data import Dataset, load
-from .report import Report, setup
+import importlib
+
+from . import errors, paths
 
 __all__ = ["Dataset", "Report", "analysis", "audit", "build", "errors", "figures", "load", "paths", "setup", "theme"]
+_LAZY = {"analysis": ".analysis", "audit": ".audit", "figures": ".figures", "theme": ".theme",
+         "Dataset": ".data", "load": ".data", "Report": ".report", "setup": ".report"}
+
+
+def __getattr__(name: str):
+    """Heavy modules (pandas, matplotlib) load on first use, so the command line starts fast."""
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name], __name__)
+        return module if _LAZY[name] == f".{name}" else getattr(module, name)
+    raise AttributeError(name)
 
 
 def build(*args, **kwargs):

@@ -7,6 +7,12 @@ import sys
 from .errors import BuildInterrupted, DataError, GBAError, ParameterError
 
 
+def _grid(text: str) -> tuple[str, list]:
+    name, values = _param(text)
+    items = [v.strip() for v in str(values).split(",") if v.strip()]
+    return name, [int(v) if name == "edition" and v.isdigit() else v for v in items]
+
+
 def _param(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
@@ -32,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", default=None, help="site folder (default reports/)")
     b.add_argument("--show-code", action="store_true", help="keep code cells in the HTML (researcher variant)")
     b.add_argument("--city-profiles", action="store_true", help="also build a profile page for each of the 9+2 cities")
+    b.add_argument("-m", "--matrix", action="append", type=_grid, default=[], metavar="NAME=V1,V2",
+                   help="build every combination, e.g. -m city=shenzhen,guangzhou -m lang=zh,en")
+    b.add_argument("--force", action="store_true", help="re-execute every notebook, ignoring the cache")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("validate", help="read and validate every data table; list all problems")
@@ -52,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
             langs = tuple(l.strip() for l in args.lang.split(",") if l.strip())
             summary = build(args.notebooks or None, langs=langs, params=dict(args.param), jobs=args.jobs, site=args.out,
-                            show_code=args.show_code, progress=not args.no_progress, city_profiles=args.city_profiles)
+                            show_code=args.show_code, progress=not args.no_progress, city_profiles=args.city_profiles,
+                            matrix=dict(args.matrix) or None, force=args.force)
             print(summary.render())
             return 0 if summary.ok else 1
         if args.command == "validate":

@@ -181,7 +181,6 @@ def write_index(site: Path, ds, summary) -> None:
     from .exports import export_all
 
     export_all(ds.directory, site / "data")
-    write_font(site)
 
 
 def _title_of(path: Path) -> str:
@@ -191,32 +190,50 @@ def _title_of(path: Path) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else path.stem
 
 
-def write_font(site: Path) -> None:
-    """Subset the bundled Noto Sans SC to the characters the site uses; ship it once as WOFF2."""
+def site_characters(data_dirs=()) -> str:
+    """Every character a page can show: notebooks, data tables, package code and templates (a superset of the pages).
+
+    Known before any notebook runs, so the web font can be made while the notebooks execute.
+    """
+    chars = set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
+    sources = list(paths.NOTEBOOKS.glob("*.ipynb")) + list(Path(paths.TEMPLATES).glob("*")) + list(Path(__file__).parent.glob("*.py"))
+    for d in {paths.data_dir(x) for x in data_dirs} | {paths.DATA}:
+        sources += list(d.glob("*.csv"))
+    for src in sorted(sources):
+        text = src.read_text(encoding="utf-8", errors="ignore")
+        chars |= {c for c in text if ord(c) >= 0x80 or c.isprintable()}
+    return "".join(sorted(chars))
+
+
+def write_font(site: Path, chars: str | None = None) -> str:
+    """Subset the bundled Noto Sans SC to ``chars`` and ship it once as WOFF2; skipped when unchanged."""
+    import hashlib
+    import io
+
     from fontTools import subset
 
+    from .pipeline import atomic_write
     from .theme import font_path
 
-    chars = set()
-    for page in sorted(site.rglob("*.html")):
-        text = re.sub(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>|data:[^\"']+", " ", page.read_text(encoding="utf-8"), flags=re.S)
-        chars |= set(htmllib.unescape(text))
-    chars |= set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
+    chars = chars if chars is not None else site_characters()
+    digest = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:16]
+    target = site / "assets" / FONT_FILE
+    stamp = paths.BUILD / "cache" / "font.json"
+    if target.exists() and stamp.exists() and stamp.read_text() == f"{digest} {target.stat().st_size}":
+        return "cached"
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables += ["DSIG"]
-    import io
-
     font = subset.load_font(io.BytesIO(font_path().read_bytes()), options)
     sub = subset.Subsetter(options)
-    sub.populate(text="".join(sorted(chars)))
+    sub.populate(text=chars)
     sub.subset(font)
     buf = io.BytesIO()
     subset.save_font(font, buf, options)
     font.close()
-    from .pipeline import atomic_write
-
-    atomic_write(site / "assets" / FONT_FILE, buf.getvalue())
+    atomic_write(target, buf.getvalue())
+    atomic_write(stamp, f"{digest} {len(buf.getvalue())}".encode())
+    return "written"

@@ -24,9 +24,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+# jsonschema (pulled in by nbformat's validator) imports rfc3987_syntax when it is installed, and that module
+# compiles a lark grammar at import time (~0.9 s per process, measured with `python -X importtime`). Notebook
+# schemas use no IRI formats, so the build does without it. jupyterlab brings it in through jupyter-events.
+sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import paths
+import nbformat  # noqa: E402
+
+from . import cache, paths  # noqa: E402
 from .errors import BuildInterrupted, DataError, GBAError, NotebookFailed
 from .params import check
 
@@ -63,6 +68,8 @@ class Result:
     html_bytes: int = 0
     error: str = ""
     executed_path: str | None = None
+    action: str = "run"
+    reason: str = ""
 
 
 @dataclass
@@ -75,13 +82,16 @@ class Summary:
         return all(r.ok for r in self.results)
 
     def render(self) -> str:
-        lines = [f"{'notebook':<22} {'params':<34} {'status':<7} {'time':>6} {'size':>8}"]
+        lines = [f"{'notebook':<20} {'params':<40} {'status':<8} {'time':>6} {'size':>7}  why"]
         for r in self.results:
-            params = ",".join(f"{k}={v}" for k, v in r.job.params if k != "data_dir")
+            params = ",".join(f"{k}={v}" for k, v in r.job.params if k not in ("data_dir", "edition") and v != "all")
             size = f"{r.html_bytes / 1024:.0f} KB" if r.ok else "-"
-            lines.append(f"{r.job.notebook:<22} {params:<34} {'ok' if r.ok else 'FAILED':<7} {r.seconds:5.1f}s {size:>8}")
+            status = {"run": "ran", "render": "rendered", "skip": "cached"}[r.action] if r.ok else "FAILED"
+            lines.append(f"{r.job.notebook:<20} {params:<40} {status:<8} {r.seconds:5.1f}s {size:>7}  {r.reason}")
         failed = [r for r in self.results if not r.ok]
-        lines.append(f"{len(self.results) - len(failed)} built, {len(failed)} failed in {self.seconds:.1f}s")
+        ran = sum(1 for r in self.results if r.ok and r.action == "run")
+        lines.append(f"{len(self.results) - len(failed)} pages ok ({ran} executed, {len(self.results) - len(failed) - ran} from cache), "
+                     f"{len(failed)} failed in {self.seconds:.1f}s")
         for r in failed:
             lines.append(f"FAILED {r.job.notebook} {dict(r.job.params)}: {r.error}")
             if r.executed_path:
@@ -90,20 +100,47 @@ class Summary:
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """Names and defaults of a notebook's ``parameters`` cell (papermill's own inspection)."""
+    """Names and defaults of a notebook's ``parameters`` cell (the same cell papermill looks for).
+
+    Parsed with ``ast`` rather than ``papermill.inspect_notebook`` so that planning a build costs no papermill import.
+    """
     import ast
 
-    import papermill
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise GBAError(f"{paths.relative(notebook)}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    src = cells[0]["source"] if isinstance(cells[0]["source"], str) else "".join(cells[0]["source"])
+    out = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
 
-    return {k: ast.literal_eval(v["default"]) for k, v in papermill.inspect_notebook(str(notebook)).items()}
+
+def expand(matrix: dict | None) -> list[dict]:
+    """Every combination of a parameter grid: {'city': ['a', 'b'], 'lang': ['zh', 'en']} -> four dicts."""
+    import itertools
+
+    if not matrix:
+        return [{}]
+    keys = sorted(matrix)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(matrix[k] for k in keys))]
 
 
-def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: bool = False, city_profiles: bool = False) -> list[Job]:
-    """Jobs for ``notebooks`` × ``langs`` with extra ``params`` (plus one profile per city); checks every parameter first."""
+def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: bool = False, city_profiles: bool = False,
+         matrix: dict | None = None) -> list[Job]:
+    """Jobs for ``notebooks`` × ``langs`` × the ``matrix`` grid with extra ``params`` (plus one profile per city).
+
+    Every parameter is checked first. A ``lang`` in the matrix replaces ``langs``.
+    """
     from .params import CITY_CODES
 
-    names = list(notebooks or NOTEBOOK_ORDER)
-    runs = [(name, params or {}) for name in names]
+    names = list(NOTEBOOK_ORDER) if notebooks is None else list(notebooks)
+    grid = expand(matrix)
+    if matrix and "lang" in matrix:
+        langs = (None,)
+    runs = [(name, {**(params or {}), **cell}) for cell in grid for name in names]
     if city_profiles:
         runs += [(PROFILE, {**(params or {}), "city": code}) for code in CITY_CODES]
     jobs = []
@@ -113,8 +150,11 @@ def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: boo
             raise GBAError(f"no notebook {name!r}: expected one of {list(ALL_NOTEBOOKS)}")
         declared = set(declared_parameters(path))
         for lang in langs:
-            checked = check({**extra, "lang": lang}, notebook=name, declared=declared)
-            jobs.append(Job(name, tuple(sorted(checked.items())), lang, show_code))
+            merged = {**extra, "lang": lang} if lang is not None else dict(extra)
+            checked = check(merged, notebook=name, declared=declared)
+            job = Job(name, tuple(sorted(checked.items())), checked["lang"], show_code)
+            if job not in jobs:
+                jobs.append(job)
     return jobs
 
 
@@ -233,88 +273,134 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; pages are for reading
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def run_job(job: Job, site: str, jobs_in_site: tuple[Job, ...] = ()) -> Result:
-    """Execute and render one job (runs inside a worker process)."""
+def run_job(job: Job, site: str, jobs_in_site: tuple[Job, ...] = (), action: str = "run", reason: str = "",
+            folders: tuple[str, str] | None = None) -> Result:
+    """Execute (or reuse the cached run of) one job and render its page; runs inside a worker process.
+
+    ``folders`` carries the caller's notebook and build folders to workers (other processes, or other machines).
+    """
     from .html import render_page
+
+    if folders:
+        paths.NOTEBOOKS, paths.BUILD = Path(folders[0]), Path(folders[1])
 
     os.environ.update(kernel_env())
     start = time.perf_counter()
     executed = paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
+    cache.reset()
+    inputs = cache.snapshot(job)
     try:
-        nb = execute(job, executed)
+        if action == "render":
+            nb = cache.merge_outputs(nbformat.read(paths.NOTEBOOKS / f"{job.notebook}.ipynb", as_version=4), nbformat.read(executed, as_version=4))
+        else:
+            nb = execute(job, executed)
         html, target = render_page(nb, job, Path(site), jobs_in_site)
         atomic_write(target, html.encode("utf-8"))
-        return Result(job, True, time.perf_counter() - start, paths.relative(target), len(html.encode("utf-8")))
+        cache.record(job, inputs)
+        return Result(job, True, time.perf_counter() - start, paths.relative(target), len(html.encode("utf-8")), action=action, reason=reason)
     except NotebookFailed as exc:
+        cache.manifest_path(job.out_dir, job.slug).unlink(missing_ok=True)
         return Result(job, False, time.perf_counter() - start, error=exc.error + (f" (cell {exc.cell_index})" if exc.cell_index is not None else ""),
-                      executed_path=exc.executed_path)
+                      executed_path=exc.executed_path, action=action, reason=reason)
     except Exception as exc:  # rendering or writing failed: report it like a notebook failure
         return Result(job, False, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}",
                       executed_path=paths.relative(executed) if executed.exists() else None)
 
 
 def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | None = None, site: str | Path | None = None,
-          show_code: bool = False, progress: bool = True, city_profiles: bool = False) -> Summary:
-    """Validate the data, run every notebook × language, render HTML and the index. Returns a Summary."""
+          show_code: bool = False, progress: bool = True, city_profiles: bool = False, matrix: dict | None = None,
+          force: bool = False, executor: cf.Executor | None = None) -> Summary:
+    """Validate the data, run every job whose inputs changed, render pages, write the index. Returns a Summary.
+
+    ``executor`` may be any :class:`concurrent.futures.Executor` (a Dask ``client.get_executor()`` runs the same
+    jobs on a cluster); by default jobs run in ``jobs`` worker processes, one kernel each.
+    """
+    start = time.perf_counter()
+    site = Path(site) if site else paths.REPORTS
+    given = dict(params or {})
+    plan_jobs = plan(notebooks, langs, given, show_code, city_profiles, matrix)
+    cache.reset()
+    decisions = {job: cache.decide(job, site, force) for job in plan_jobs}
+    summary = Summary()
+    todo = [j for j in plan_jobs if decisions[j][0] != "skip"]
+    if not todo and (site / "index.html").exists():
+        for job in plan_jobs:  # nothing changed: no validation, no kernel, no rendering
+            page = site / job.out_dir / f"{job.slug}.html"
+            summary.results.append(Result(job, True, 0.0, paths.relative(page), page.stat().st_size, action="skip", reason="up to date"))
+        summary.seconds = time.perf_counter() - start
+        return summary
+
     from .data import load
     from .html import write_index
 
-    start = time.perf_counter()
-    site = Path(site) if site else paths.REPORTS
-    checked_params = {k: v for k, v in (params or {}).items()}
-    ds = load(checked_params.get("edition", 2022), checked_params.get("data_dir"))  # raises DataError before anything runs
-    plan_jobs = plan(notebooks, langs, checked_params, show_code, city_profiles)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(plan_jobs)))
-    summary = Summary()
+    data_dirs = {dict(j.params).get("data_dir") for j in plan_jobs}
+    for d in sorted(data_dirs, key=str):  # a broken table stops the build here, before any notebook runs
+        ds = load(dict(plan_jobs[0].params).get("edition", 2022), d)
+    for job in plan_jobs:
+        if decisions[job][0] == "skip":
+            page = site / job.out_dir / f"{job.slug}.html"
+            summary.results.append(Result(job, True, 0.0, paths.relative(page), page.stat().st_size, action="skip", reason="up to date"))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = None
-    if progress:
+    if progress and todo:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(plan_jobs), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(total=len(todo), desc="notebooks", unit="nb", file=sys.stderr, dynamic_ncols=True)
     all_jobs = tuple(plan_jobs)
+    folders = (str(paths.NOTEBOOKS), str(paths.BUILD))
+    import threading
+
+    from .html import site_characters, write_font
+
+    font = threading.Thread(target=write_font, args=(site, site_characters(data_dirs)), daemon=True)
+    font.start()  # the web font is made in the main process while the kernels work
     interrupted = False
-    if workers == 1:
-        try:
-            for job in plan_jobs:
-                summary.results.append(run_job(job, str(site), all_jobs))
+    own_pool = None
+    try:
+        if executor is None and workers == 1:
+            for job in todo:
+                summary.results.append(run_job(job, str(site), all_jobs, *decisions[job], folders))
                 if bar:
                     bar.update()
-        except KeyboardInterrupt:
-            interrupted = True
-    else:
-        import multiprocessing
+        else:
+            if executor is None:
+                import multiprocessing
 
-        ctx = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-        try:
-            futures = {pool.submit(run_job, job, str(site), all_jobs): job for job in plan_jobs}
+                own_pool = executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            futures = [executor.submit(run_job, job, str(site), all_jobs, *decisions[job], folders) for job in todo]
             for fut in cf.as_completed(futures):
                 summary.results.append(fut.result())
                 if bar:
                     bar.update()
-            pool.shutdown()
-        except KeyboardInterrupt:
-            interrupted = True
-            for proc in list(getattr(pool, "_processes", {}).values()):
+            if own_pool:
+                own_pool.shutdown()
+    except KeyboardInterrupt:
+        interrupted = True
+        if own_pool:
+            for proc in list(getattr(own_pool, "_processes", {}).values()):
                 proc.terminate()  # their kernels notice their parent is gone and exit
-            pool.shutdown(wait=False, cancel_futures=True)
+            own_pool.shutdown(wait=False, cancel_futures=True)
+    if bar:
+        bar.close()
     if interrupted:
         done = {r.job for r in summary.results}
         summary.results += [Result(j, False, 0.0, error="interrupted before it finished; its previous page, if any, is unchanged")
                             for j in plan_jobs if j not in done]
-    if bar:
-        bar.close()
     order = {j: i for i, j in enumerate(plan_jobs)}
     summary.results.sort(key=lambda r: order[r.job])
     summary.seconds = time.perf_counter() - start
     if interrupted:
         raise BuildInterrupted(summary)
+    font.join()
     write_index(site, ds, summary)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -74,7 +74,7 @@ def _section(name: str = "section_id", required: bool = True, multi: bool = Fals
     )
 
 
-ID_CASE = r"^C\d{4}-\d{2}$"
+ID_CASE = r"^C\d{4}-\d{2,5}$"
 ID_CLAIM = r"^CL\d{3,4}$"
 
 TABLES: tuple[Table, ...] = (

@@ -91,7 +91,7 @@ def test_normalise_strips_run_dependent_metadata():
 def test_two_builds_are_byte_identical(tmp_path):
     sites = [tmp_path / "a", tmp_path / "b"]
     for site in sites:
-        assert B.build(["00_overview", "04_recommendations"], site=site, jobs=2, progress=False).ok
+        assert B.build(["00_overview", "04_recommendations"], site=site, jobs=2, progress=False, force=True).ok
     files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
     for rel in files:
@@ -100,3 +100,12 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 def test_cli_validate():
     assert main(["validate"]) == 0
+
+
+def test_cli_exit_code_for_bad_data(data_copy, capsys):
+    from helpers import set_cell as _set
+
+    _set(data_copy / "cases.csv", "case_id", "C2022-01", "domain", "digital")
+    assert main(["build", "00_overview", "-p", f"data_dir={data_copy}", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was built" in err and "'digital'" in err and "cases.csv" in err

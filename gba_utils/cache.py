@@ -1,0 +1,152 @@
+"""Content-hash cache: a notebook is re-executed only when something it depends on changed.
+
+A job's *execution inputs* are the source of its code cells, its parameters, the
+source of the modules of ``gba_utils`` that run inside the kernel, every data file,
+and the versions of the packages that shape its output. Its *render inputs* are the
+whole notebook (markdown included), the templates and the HTML code. The manifest
+of the last successful run of each job lives in ``build/cache/``; comparing it with
+the current inputs gives the action and a reason a person can read:
+
+- ``run``: execute and render (``data/cases.csv changed``, ``code cells changed``, ...);
+- ``render``: reuse the cached outputs, re-render (``markdown changed``);
+- ``skip``: nothing changed, the page on disk is current.
+
+Markdown edits and presentation tags never re-execute a notebook.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from . import paths
+
+#: Packages whose versions shape what a notebook outputs.
+SHAPING = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "ipykernel", "ipython", "nbformat", "nbclient",
+           "papermill", "pylopdf-fonts-zh-cn", "pillow")
+#: Modules of gba_utils that never run inside a kernel (they only affect rendering or orchestration).
+HOST_ONLY = {"html.py", "pipeline.py", "cli.py", "cache.py", "codebook.py", "exports.py"}
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+_MEMO: dict = {}
+
+
+def reset() -> None:
+    """Forget hashes computed earlier in this process (a build calls it first: files may have changed since)."""
+    _MEMO.clear()
+
+
+def _files(folder: Path, pattern: str) -> dict[str, str]:
+    key = (str(folder), pattern)
+    if key not in _MEMO:
+        _MEMO[key] = {paths.relative(p): sha(p.read_bytes()) for p in sorted(folder.glob(pattern)) if p.is_file()}
+    return _MEMO[key]
+
+
+def package_versions() -> dict[str, str]:
+    if "versions" in _MEMO:
+        return _MEMO["versions"]
+    out = {"python": sys.version.split()[0]}
+    for name in SHAPING:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    _MEMO["versions"] = out
+    return out
+
+
+def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
+    code = [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in nb_json["cells"] if c["cell_type"] == "code"]
+    inputs = {"code cells": sha(json.dumps(code).encode()), "parameters": sha(json.dumps(params, sort_keys=True, default=str).encode())}
+    pkg = Path(__file__).resolve().parent
+    inputs |= {k: v for k, v in _files(pkg, "*.py").items() if Path(k).name not in HOST_ONLY}
+    data_dir = paths.data_dir(params.get("data_dir"))
+    inputs |= _files(data_dir, "*.csv") | _files(data_dir / "geo", "*.geojson")
+    inputs["package versions"] = sha(json.dumps(package_versions(), sort_keys=True).encode())
+    return inputs
+
+
+def render_inputs(nb_json: dict, show_code: bool) -> dict[str, str]:
+    cells = [(c["cell_type"], c["source"], c.get("metadata", {}).get("tags", [])) for c in nb_json["cells"]]
+    pkg = Path(__file__).resolve().parent
+    inputs = {"markdown": sha(json.dumps(cells).encode()), "show_code": str(show_code)}
+    inputs |= {k: v for k, v in _files(pkg, "*.py").items() if Path(k).name in ("html.py", "catalog.py", "exports.py")}
+    inputs |= _files(pkg / "templates", "*")
+    return inputs
+
+
+def manifest_path(out_dir: str, slug: str) -> Path:
+    return paths.BUILD / "cache" / out_dir / f"{slug}.json"
+
+
+def _changed(old: dict, new: dict, label_same: str) -> str | None:
+    diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    if not diff:
+        return None
+    if len(diff) > 3:
+        return f"{diff[0]}, {diff[1]} and {len(diff) - 2} more changed"
+    return ", ".join(diff) + " changed"
+
+
+def decide(job, site: Path, force: bool = False) -> tuple[str, str]:
+    """('run' | 'render' | 'skip', reason) for one job."""
+    source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
+    nb_json = json.loads(source.read_text(encoding="utf-8"))
+    params = dict(job.params)
+    manifest = manifest_path(job.out_dir, job.slug)
+    executed = paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
+    if force:
+        return "run", "--force"
+    if not manifest.exists() or not executed.exists():
+        return "run", "no previous run"
+    old = json.loads(manifest.read_text(encoding="utf-8"))
+    why = _changed(old.get("execution", {}), execution_inputs(nb_json, params), "")
+    if why:
+        return "run", why
+    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code), "")
+    page = site / job.out_dir / f"{job.slug}.html"
+    if why:
+        return "render", why.replace("markdown changed", "markdown or tags changed")
+    if not page.exists():
+        return "render", "page missing"
+    return "skip", "up to date"
+
+
+def snapshot(job) -> dict:
+    """The inputs of a job as they are now (taken before it runs, recorded after it succeeds)."""
+    source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
+    nb_json = json.loads(source.read_text(encoding="utf-8"))
+    return {"execution": execution_inputs(nb_json, dict(job.params)), "render": render_inputs(nb_json, job.show_code)}
+
+
+def record(job, inputs: dict) -> None:
+    """Store the inputs of a successful run (called after the page is written)."""
+    from .pipeline import atomic_write
+
+    atomic_write(manifest_path(job.out_dir, job.slug), json.dumps(inputs, indent=1, sort_keys=True).encode())
+
+
+def merge_outputs(source, executed):
+    """The current notebook (new markdown, same code) with the outputs of a cached run."""
+    import copy
+
+    merged = copy.deepcopy(source)
+    done = [c for c in executed.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    code = [c for c in merged.cells if c.cell_type == "code"]
+    if len(code) != len(done):
+        raise ValueError("cached run does not match the notebook's code cells")
+    for new, old in zip(code, done):
+        new.outputs = old.outputs
+        new.execution_count = old.execution_count
+    if injected:
+        idx = next((i for i, c in enumerate(merged.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+        merged.cells.insert(idx + 1, injected[0])
+    return merged

@@ -1,0 +1,96 @@
+"""The content-hash cache, the parameter matrix and a Dask executor."""
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+
+import pytest
+
+from gba_utils import cache, paths, pipeline
+
+from helpers import set_cell
+
+
+@pytest.fixture()
+def sandbox(tmp_path, monkeypatch):
+    """Notebooks and build folder of our own, so editing a notebook touches nothing real."""
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS, nbdir)
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    return tmp_path
+
+
+def reasons(summary):
+    return {(r.job.notebook, r.job.lang): (r.action, r.reason) for r in summary.results}
+
+
+def test_second_build_skips_and_markdown_edit_only_rerenders(sandbox):
+    site = sandbox / "site"
+    first = pipeline.build(["00_overview"], langs=("en",), site=site, jobs=1, progress=False)
+    assert reasons(first)[("00_overview", "en")] == ("run", "no previous run")
+    second = pipeline.build(["00_overview"], langs=("en",), site=site, jobs=1, progress=False)
+    assert reasons(second)[("00_overview", "en")] == ("skip", "up to date")
+
+    nb_path = paths.NOTEBOOKS / "00_overview.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    en = next(c for c in nb.cells if "lang-en" in c.metadata.get("tags", []) and c.source.startswith("## "))
+    en.source = "## A heading edited by a researcher\n"
+    nbformat.write(nb, nb_path)
+    third = pipeline.build(["00_overview"], langs=("en",), site=site, jobs=1, progress=False)
+    action, reason = reasons(third)[("00_overview", "en")]
+    assert action == "render" and "markdown" in reason
+    assert "A heading edited by a researcher" in (site / "en" / "00_overview.html").read_text(encoding="utf-8")
+
+    forced = pipeline.build(["00_overview"], langs=("en",), site=site, jobs=1, progress=False, force=True)
+    assert reasons(forced)[("00_overview", "en")] == ("run", "--force")
+
+
+def test_data_change_reruns_and_says_which_file(sandbox, data_copy):
+    site = sandbox / "site"
+    params = {"data_dir": str(data_copy)}
+    pipeline.build(["00_overview"], langs=("zh",), params=params, site=site, jobs=1, progress=False)
+    set_cell(data_copy / "cases.csv", "case_id", "C2022-05", "name_en", "Renamed case")
+    again = pipeline.build(["00_overview"], langs=("zh",), params=params, site=site, jobs=1, progress=False)
+    action, reason = reasons(again)[("00_overview", "zh")]
+    assert action == "run" and "cases.csv changed" in reason
+
+
+def test_code_edit_reruns_only_that_notebook(sandbox):
+    site = sandbox / "site"
+    pipeline.build(["00_overview", "03_problems"], langs=("en",), site=site, jobs=1, progress=False)
+    nb_path = paths.NOTEBOOKS / "03_problems.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"][-1]
+    code.source = code.source + "\n# a comment"
+    nbformat.write(nb, nb_path)
+    again = reasons(pipeline.build(["00_overview", "03_problems"], langs=("en",), site=site, jobs=1, progress=False))
+    assert again[("00_overview", "en")][0] == "skip"
+    assert again[("03_problems", "en")] == ("run", "code cells changed")
+
+
+def test_matrix_gives_non_colliding_pages():
+    jobs = pipeline.plan(["02_cases"], matrix={"city": ["shenzhen", "guangzhou"], "lang": ["zh", "en"], "domain": ["all", "society"]})
+    assert len(jobs) == 8
+    assert len({(j.out_dir, j.slug) for j in jobs}) == 8
+    assert {j.out_dir for j in jobs} == {"zh", "en"}
+
+
+def test_merge_outputs_keeps_new_markdown_and_old_outputs():
+    src = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new"), nbformat.v4.new_code_cell("1")])
+    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old"), nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output("stream", text="x")])])
+    merged = cache.merge_outputs(src, old)
+    assert merged.cells[0].source == "new" and merged.cells[1].outputs[0]["text"] == "x"
+
+
+def test_dask_executor_runs_the_same_jobs(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        summary = pipeline.build(["00_overview", "04_recommendations"], langs=("en",), site=tmp_path / "site",
+                                 executor=client.get_executor(), progress=False)
+    assert summary.ok, summary.render()
+    assert {r.action for r in summary.results} == {"run"}
+    assert (tmp_path / "site" / "en" / "04_recommendations.html").exists()

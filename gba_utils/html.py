@@ -27,6 +27,10 @@ CITATION = {
 FONT_FILE = "noto-sans-sc-subset.woff2"
 
 
+import functools
+
+
+@functools.cache
 def _env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)), autoescape=True,
                               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
@@ -66,12 +70,17 @@ def toc(body: str) -> list[dict]:
     return [{"level": int(lvl), "id": hid, "text": re.sub(r"<[^>]+>", "", text)} for lvl, hid, text in HEADING.findall(body)]
 
 
-def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
+@functools.cache
+def _exporter(show_code: bool):
+    """One nbconvert exporter per worker process (loading its templates is the slow part)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic", exclude_input=not show_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="¶")
-    body, _ = exporter.from_notebook_node(nb)
+    return HTMLExporter(template_name="basic", exclude_input=not show_code, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="¶")
+
+
+def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
+    body, _ = _exporter(show_code).from_notebook_node(nb)
     return body
 
 
@@ -178,9 +187,6 @@ def write_index(site: Path, ds, summary) -> None:
         citation_en=CITATION["en"].format(version=ds.version), n_cases=len(ds.cases), n_claims=len(ds.claims),
     )
     atomic_write(site / "index.html", html.encode("utf-8"))
-    from .exports import export_all
-
-    export_all(ds.directory, site / "data")
 
 
 def _title_of(path: Path) -> str:
@@ -200,9 +206,17 @@ def site_characters(data_dirs=()) -> str:
     for d in {paths.data_dir(x) for x in data_dirs} | {paths.DATA}:
         sources += list(d.glob("*.csv"))
     for src in sorted(sources):
-        text = src.read_text(encoding="utf-8", errors="ignore")
-        chars |= {c for c in text if ord(c) >= 0x80 or c.isprintable()}
+        chars |= set(src.read_text(encoding="utf-8", errors="ignore"))
+    chars = {c for c in chars if c.isprintable()}
     return "".join(sorted(chars))
+
+
+def write_assets(site: Path, data_dir: Path, chars: str) -> None:
+    """What every page shares: the web font and the data downloads (run beside the kernels)."""
+    from .exports import export_all
+
+    export_all(data_dir, site / "data")
+    write_font(site, chars)
 
 
 def write_font(site: Path, chars: str | None = None) -> str:

@@ -359,10 +359,18 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
     folders = (str(paths.NOTEBOOKS), str(paths.BUILD))
     import threading
 
-    from .html import site_characters, write_font
+    from .html import site_characters, write_assets
 
-    font = threading.Thread(target=write_font, args=(site, site_characters(data_dirs)), daemon=True)
-    font.start()  # the web font is made in the main process while the kernels work
+    asset_errors: list[BaseException] = []
+
+    def assets():
+        try:
+            write_assets(site, ds.directory, site_characters(data_dirs))
+        except BaseException as exc:  # re-raised in the main thread below
+            asset_errors.append(exc)
+
+    font = threading.Thread(target=assets, daemon=True)
+    font.start()  # the web font and the downloads are made in the main process while the kernels work
     interrupted = False
     own_pool = None
     try:
@@ -401,6 +409,8 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
     if interrupted:
         raise BuildInterrupted(summary)
     font.join()
+    if asset_errors:
+        raise asset_errors[0]
     write_index(site, ds, summary)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -213,7 +213,7 @@ def normalise(nb: nbformat.NotebookNode, source_metadata: dict | None = None) ->
     if source_metadata is not None:
         nb.metadata = copy.deepcopy(source_metadata)
     nb.metadata.pop("papermill", None)
-    for i, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)

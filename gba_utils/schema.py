@@ -7,7 +7,7 @@ from it (``gba-report datapackage``), so the three never disagree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: Vocabularies whose codes come from a table rather than from ``labels.csv``.
 CITY = "@city"

@@ -1,5 +1,4 @@
 """The build: parameters pass through, failures are reported and contained, outputs are byte-stable."""
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -1,9 +1,7 @@
 """Figure functions: take data and an optional ax, return a Figure, save nothing, warn about nothing."""
-import io
 import logging
 
 import matplotlib
-import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 

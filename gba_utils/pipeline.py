@@ -369,7 +369,7 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
         except BaseException as exc:  # re-raised in the main thread below
             asset_errors.append(exc)
 
-    font = threading.Thread(target=assets, daemon=True)
+    font = threading.Thread(target=assets, daemon=False)  # not a daemon: an interrupted build still finishes its writes
     font.start()  # the web font and the downloads are made in the main process while the kernels work
     interrupted = False
     own_pool = None
@@ -405,10 +405,10 @@ def build(notebooks=None, langs=LANGS, params: dict | None = None, jobs: int | N
                             for j in plan_jobs if j not in done]
     order = {j: i for i, j in enumerate(plan_jobs)}
     summary.results.sort(key=lambda r: order[r.job])
+    font.join()  # also when interrupted: a half-written download would otherwise leave a temporary file behind
     summary.seconds = time.perf_counter() - start
     if interrupted:
         raise BuildInterrupted(summary)
-    font.join()
     if asset_errors:
         raise asset_errors[0]
     write_index(site, ds, summary)

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-m", "--matrix", action="append", type=_grid, default=[], metavar="NAME=V1,V2",
                    help="build every combination, e.g. -m city=shenzhen,guangzhou -m lang=zh,en")
     b.add_argument("--force", action="store_true", help="re-execute every notebook, ignoring the cache")
+    b.add_argument("--isolated", action="store_true", help="a fresh kernel for every notebook (default: one warm kernel per worker, reset between notebooks)")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("validate", help="read and validate every data table; list all problems")
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             langs = tuple(l.strip() for l in args.lang.split(",") if l.strip())
             summary = build(args.notebooks or None, langs=langs, params=dict(args.param), jobs=args.jobs, site=args.out,
                             show_code=args.show_code, progress=not args.no_progress, city_profiles=args.city_profiles,
-                            matrix=dict(args.matrix) or None, force=args.force)
+                            matrix=dict(args.matrix) or None, force=args.force, isolated=args.isolated)
             print(summary.render())
             return 0 if summary.ok else 1
         if args.command == "validate":

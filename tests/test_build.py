@@ -108,3 +108,13 @@ def test_cli_exit_code_for_bad_data(data_copy, capsys):
     assert main(["build", "00_overview", "-p", f"data_dir={data_copy}", "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "nothing was built" in err and "'digital'" in err and "cases.csv" in err
+
+
+def test_warm_kernel_pages_equal_fresh_kernel_pages(tmp_path):
+    """A worker's kernel is reused (and reset) between notebooks; its pages must match a fresh kernel's byte for byte."""
+    names = ["02_cases", "00_overview", "05_audit"]
+    fresh, warm = tmp_path / "fresh", tmp_path / "warm"
+    assert B.build(names, langs=("en",), site=fresh, jobs=1, progress=False, force=True, isolated=True).ok
+    assert B.build(names, langs=("en",), site=warm, jobs=1, progress=False, force=True).ok
+    for name in names:
+        assert (fresh / "en" / f"{name}.html").read_bytes() == (warm / "en" / f"{name}.html").read_bytes(), name

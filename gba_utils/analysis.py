@@ -326,7 +326,7 @@ def conclusion_table(problems: pd.DataFrame, recs: pd.DataFrame, measures: pd.Da
         r = recs.set_index("rec_id").loc[s["rec_id"]]
         ms = set(measures.loc[measures["rec_id"] == s["rec_id"], "measure_id"])
         n_cases = links[(links["target_type"] == "measure") & links["target_id"].isin(ms) & links["case_id"].isin(kept)]["case_id"].nunique()
-        rows.append({"problem": f"{s['problem_id']} {p[t]}", "rec_id": f"{s['rec_id']} {r[t]}", "measure": str(len(ms)), "n": str(n_cases)})
+        rows.append({"problem": f"{s['problem_id']} {p[t]}", "rec_id": f"{s['rec_id']} {r[t]}", "measures_n": str(len(ms)), "cases_n": str(n_cases)})
     return pd.DataFrame(rows)
 
 

@@ -79,6 +79,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "evidence": ("依据", "Evidence"),
     "outcomes": ("报告所载成效数字", "Outcomes printed in the report"),
     "n": ("数量", "Count"),
+    "measures_n": ("措施数", "Measures"),
+    "cases_n": ("实践案例数", "Cases practising"),
     "check_id": ("编号", "Id"),
     "check_title": ("检验", "Check"),
     "claims": ("所用数值", "Claims used"),

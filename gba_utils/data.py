@@ -61,15 +61,27 @@ def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     return raw, files
 
 
+#: Validated tables of this process, keyed by folder and content hash: a warm kernel that builds one page after
+#: another validates each version of the data once. Callers get copies, so no notebook sees another's changes.
+_VALIDATED: dict[tuple[str, str], tuple[dict[str, pd.DataFrame], dict[str, str]]] = {}
+
+
 def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     """Read and validate every table, return those rows of ``edition``.
 
     Raises :class:`~gba_utils.errors.DataError` listing every problem (file, line,
-    column, value, expectation) when anything is wrong.
+    column, value, expectation) when anything is wrong. Data already validated in this
+    process with the same content (same :func:`data_version`) are not validated again.
     """
     directory = _data_dir(data_dir)
-    raw, files = read_all(directory)
-    typed = validate(raw, files)
+    version = data_version(directory)
+    key = (str(directory.resolve()), version)
+    if key not in _VALIDATED:
+        raw, files = read_all(directory)
+        _VALIDATED.clear()  # one version at a time is all a build needs
+        _VALIDATED[key] = (validate(raw, files), files)
+    validated, files = _VALIDATED[key]
+    typed = {name: frame.copy() for name, frame in validated.items()}
     editions = set(typed["cases"]["edition"].dropna().astype(int))
     if edition not in editions:
         raise DataError([Problem(files["cases"], None, "edition", edition, f"an edition present in the data: {sorted(editions)}", "edition")])
@@ -78,4 +90,4 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
         if "edition" in frame.columns:
             frame = frame[frame["edition"] == edition]
         tables[name] = frame.reset_index(drop=True)
-    return Dataset(edition, tables, data_version(directory), directory)
+    return Dataset(edition, tables, version, directory)

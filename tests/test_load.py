@@ -74,3 +74,22 @@ def test_load_from_another_folder(data_copy):
     ds = gba_utils.load(data_dir=data_copy)
     assert len(ds.cases) == 34
     assert isinstance(ds.cases, pd.DataFrame)
+
+
+def test_loading_twice_gives_independent_copies():
+    """Validated tables are reused within a process (warm kernels), but no caller sees another's changes."""
+    first = gba_utils.load()
+    first.cases.loc[0, "name_en"] = "changed by a notebook"
+    first.tables["cases"] = first.cases.iloc[:0]
+    second = gba_utils.load()
+    assert len(second.cases) == 34
+    assert "changed by a notebook" not in set(second.cases["name_en"])
+
+
+def test_a_file_changed_after_loading_is_validated_again(data_copy):
+    gba_utils.load(data_dir=data_copy)
+    path = data_copy / "cases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",shortlisted,", ",short-listed,", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        gba_utils.load(data_dir=data_copy)
+    assert "short-listed" in str(err.value)

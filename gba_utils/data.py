@@ -4,14 +4,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import DataError, EncodingProblem, Problem
-from .io import read_table
 from .paths import data_dir as _data_dir, relative
 from .schema import TABLES
-from .validate import validate
+
+if TYPE_CHECKING:  # pandas and pandera load with the first table, so data_version() stays light for the build workers
+    import pandas as pd
 
 EDITIONS = (2022,)
 
@@ -48,6 +48,8 @@ class Dataset:
 
 def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Read every table as text; collect the problems of all files before raising."""
+    from .io import read_table
+
     raw, files, problems = {}, {}, []
     for table in TABLES:
         path = directory / table.path
@@ -73,6 +75,8 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     column, value, expectation) when anything is wrong. Data already validated in this
     process with the same content (same :func:`data_version`) are not validated again.
     """
+    from .validate import validate
+
     directory = _data_dir(data_dir)
     version = data_version(directory)
     key = (str(directory.resolve()), version)

@@ -274,7 +274,7 @@ def warm_kernel():
         kc = km.client()
         kc.start_channels()
         _WARM["kc"] = kc
-        run_sync(kc.wait_for_ready)(timeout=60)
+        run_sync(_until_ready)(km, kc)
         kc.allow_stdin = False
         if not _WARM.get("atexit"):
             atexit.register(close_warm_kernel)
@@ -285,6 +285,32 @@ def warm_kernel():
         close_warm_kernel()
         raise RuntimeError("could not reset the warm kernel")
     return km, kc
+
+
+async def _until_ready(km, kc, timeout: float = 60) -> None:
+    """Wait until the kernel answers on its request channel *and* its broadcast channel reaches us.
+
+    jupyter_client's ``wait_for_ready`` does the same with 0.2 s waits on the broadcast channel, then spends another
+    0.2 s draining it; messages left there are harmless (every reader filters by request id), so this polls briefly.
+    """
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kc.kernel_info()
+        try:
+            reply = await kc.shell_channel.get_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                await kc.iopub_channel.get_msg(timeout=0.05)
+                return
+            except Empty:
+                continue
+        if not await km.is_alive():
+            raise RuntimeError("the kernel died before it answered")
+    raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
 
 def close_warm_kernel() -> None:

@@ -141,8 +141,8 @@ def plan(notebooks=None, langs=LANGS, params: dict | None = None, show_code: boo
     if matrix and "lang" in matrix:
         langs = (None,)
     runs = [(name, {**(params or {}), **cell}) for cell in grid for name in names]
-    if city_profiles:
-        runs += [(PROFILE, {**(params or {}), "city": code}) for code in CITY_CODES]
+    if city_profiles:  # one profile per city, for every other cell of the grid (its languages, say)
+        runs += [(PROFILE, {**(params or {}), **cell, "city": code}) for cell in grid for code in CITY_CODES]
     jobs = []
     for name, extra in runs:
         path = paths.NOTEBOOKS / f"{name}.ipynb"

@@ -77,6 +77,16 @@ def test_matrix_gives_non_colliding_pages():
     assert {j.out_dir for j in jobs} == {"zh", "en"}
 
 
+def test_city_profiles_follow_the_grid_languages():
+    """Every chapter x city x language plus a profile per city in each language of the grid: 154 distinct pages."""
+    from gba_utils.params import CITY_CODES
+
+    jobs = pipeline.plan(None, city_profiles=True, matrix={"city": list(CITY_CODES), "lang": ["zh", "en"]})
+    assert len({(j.out_dir, j.slug) for j in jobs}) == len(jobs) == 6 * 11 * 2 + 11 * 2
+    profiles = [j for j in jobs if j.notebook == pipeline.PROFILE]
+    assert {(j.lang, dict(j.params)["city"]) for j in profiles} == {(lang, c) for lang in ("zh", "en") for c in CITY_CODES}
+
+
 def test_merge_outputs_keeps_new_markdown_and_old_outputs():
     src = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new"), nbformat.v4.new_code_cell("1")])
     old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old"), nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output("stream", text="x")])])

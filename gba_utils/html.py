@@ -250,4 +250,7 @@ def write_font(site: Path, chars: str | None = None) -> str:
     font.close()
     atomic_write(target, buf.getvalue())
     atomic_write(stamp, f"{digest} {len(buf.getvalue())}".encode())
+    for old in target.parent.glob(f"{Path(FONT_FILE).stem}.*"):  # a font of an earlier format (WOFF2) no page links
+        if old.name != FONT_FILE and not old.name.startswith("."):
+            old.unlink()
     return "written"

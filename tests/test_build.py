@@ -118,3 +118,20 @@ def test_warm_kernel_pages_equal_fresh_kernel_pages(tmp_path):
     assert B.build(names, langs=("en",), site=warm, jobs=1, progress=False, force=True).ok
     for name in names:
         assert (fresh / "en" / f"{name}.html").read_bytes() == (warm / "en" / f"{name}.html").read_bytes(), name
+
+
+def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from gba_utils.html import FONT_FILE, write_font
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets" / "noto-sans-sc-subset.woff2").write_bytes(b"from an earlier build")
+    assert write_font(site, "数字治理GBA") == "written"
+    assert [p.name for p in (site / "assets").iterdir()] == [FONT_FILE]
+    font = TTFont(site / "assets" / FONT_FILE)
+    assert font.flavor == "woff"
+    assert {ord(c) for c in "数字治理GBA"} <= set(font.getBestCmap()) and ord("湾") not in font.getBestCmap()
+    assert write_font(site, "数字治理GBA") == "cached"

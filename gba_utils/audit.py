@@ -5,7 +5,8 @@ each *kind* is one function registered in :data:`KINDS`. Two families are derive
 from the data itself and need no row: every chapter-2 count (``case_aggregates.csv``)
 is recounted, and every claim marked ``same_as`` is compared with its first statement.
 
-Every result shows the claims it uses, the arithmetic, the tolerance and a verdict:
+Every result shows the claims it uses, the arithmetic, the tolerance and a verdict (the words of the arithmetic are
+written between ``⟦`` and ``⟧`` and put in the reader's language by :meth:`~gba_utils.labels.Labeller.phrase`):
 ``consistent``, ``rounded_generously``, ``inconsistent`` or ``cannot_check``.
 """
 from __future__ import annotations
@@ -108,8 +109,8 @@ def _share(row, c, o):
     part, whole, stated = c
     pct = 100 * float(part["value"]) / float(whole["value"])
     q = stated["qualifier"]
-    text = f"{fmt(part['value'])} ÷ {fmt(whole['value'])} = {pct:.1f} %; stated {HEDGE.get(q, '')} {fmt(stated['value'])} %"
-    return text, judge(pct, float(stated["value"]), q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} / {fmt(_tol(row, 'loose'))} pp"
+    text = f"{fmt(part['value'])} ÷ {fmt(whole['value'])} = {pct:.1f} %; ⟦stated⟧ {HEDGE.get(q, '')} {fmt(stated['value'])} %"
+    return text, judge(pct, float(stated["value"]), q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} / {fmt(_tol(row, 'loose'))} ⟦pp⟧"
 
 
 @kind("rate_period")
@@ -118,18 +119,19 @@ def _rate(row, c, o):
     days = float(total["value"]) / float(daily["value"])
     per_days = float(period["value"]) * {"year": 365.25, "month": 30.44, "day": 1.0}.get(period["unit"], float("nan"))
     q = period["qualifier"]
-    text = f"{fmt(total['value'])} ÷ {fmt(daily['value'])}/d = {days:.1f} d; stated period {HEDGE.get(q, '')} {fmt(period['value'])} {period['unit']} = {per_days:.1f} d"
-    return text, judge(days, per_days, q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} d"
+    text = (f"{fmt(total['value'])} ÷ {fmt(daily['value'])}⟦per_day⟧ = {days:.1f} ⟦d⟧; "
+            f"⟦stated_period⟧ {HEDGE.get(q, '')} {fmt(period['value'])} ⟦unit:{period['unit']}⟧ = {per_days:.1f} ⟦d⟧")
+    return text, judge(days, per_days, q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} ⟦d⟧"
 
 
 @kind("per_capita")
 def _per_capita(row, c, o):
     daily, stated = c
     if not o:
-        return f"{fmt(daily['value'])}/d per population: no population given in the report", CANNOT, "—"
+        return f"{fmt(daily['value'])}⟦per_day⟧: ⟦no_population⟧", CANNOT, "—"
     pop = o[0]
     rate = float(daily["value"]) / float(pop["value"]) * 1e4
-    text = f"{fmt(daily['value'])} ÷ {fmt(pop['value'])} ({pop['ref_id']}, {int(pop['year'])}) × 10,000 = {rate:.2f}; stated {fmt(stated['value'])}"
+    text = f"{fmt(daily['value'])} ÷ {fmt(pop['value'])} ({pop['ref_id']}, {int(pop['year'])}) × 10,000 = {rate:.2f}; ⟦stated⟧ {fmt(stated['value'])}"
     return text, judge(rate, float(stated["value"]), stated["qualifier"], _tol(row, "strict"), _tol(row, "loose")), f"±{fmt(_tol(row, 'strict'))} / ±{fmt(_tol(row, 'loose'))}"
 
 
@@ -139,7 +141,7 @@ def _implied(row, c, o):
     base = float(value["value"]) / (float(share["value"]) / 100)
     text = f"{fmt(value['value'])} ÷ {fmt(share['value'])} % = {fmt(base)}"
     if not o:
-        return text + "; no independent figure to compare", CANNOT, "—"
+        return text + "; ⟦no_reference⟧", CANNOT, "—"
     ref = o[0]
     rel = base / float(ref["value"]) - 1
     text += f"; {ref['ref_id']} ({int(ref['year'])}) = {fmt(ref['value'])}: {100 * rel:+.1f} %"
@@ -151,8 +153,8 @@ def _implied(row, c, o):
 def _conflict(row, c, o):
     a, b = c
     ratio = max(float(a["value"]), float(b["value"])) / min(float(a["value"]), float(b["value"]))
-    text = f"{a['claim_id']} {fmt(a['value'])} vs {b['claim_id']} {fmt(b['value'])}: ratio {ratio:.1f}"
-    return text, CONSISTENT if ratio <= _tol(row, "strict") or ratio == 1 else INCONSISTENT, f"ratio ≤ {fmt(_tol(row, 'strict'))}"
+    text = f"{a['claim_id']} {fmt(a['value'])} ⟦vs⟧ {b['claim_id']} {fmt(b['value'])}: ⟦ratio⟧ {ratio:.1f}"
+    return text, CONSISTENT if ratio <= _tol(row, "strict") or ratio == 1 else INCONSISTENT, f"⟦ratio⟧ ≤ {fmt(_tol(row, 'strict'))}"
 
 
 @kind("growth_needed")
@@ -160,9 +162,9 @@ def _growth(row, c, o):
     actual, target, growth = c
     years = int(target["ref_year"]) - int(actual["ref_year"])
     need = 100 * ((float(target["value"]) / float(actual["value"])) ** (1 / years) - 1)
-    text = (f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f} %/yr "
-            f"({int(actual['ref_year'])}→{int(target['ref_year'])}); growth in {int(growth['ref_year'])}: {fmt(growth['value'])} %")
-    return text, CONSISTENT if need <= float(growth["value"]) else INCONSISTENT, "needed ≤ observed"
+    text = (f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f} %⟦per_year⟧ "
+            f"({int(actual['ref_year'])}→{int(target['ref_year'])}); ⟦growth_in⟧{int(growth['ref_year'])}⟦year_growth⟧: {fmt(growth['value'])} %")
+    return text, CONSISTENT if need <= float(growth["value"]) else INCONSISTENT, "⟦needed_le_observed⟧"
 
 
 @kind("target_in_period")
@@ -170,7 +172,7 @@ def _period(row, c, o):
     lo, hi = (int(x) for x in str(row["expected"]).split("-"))
     years = [int(x["ref_year"]) if pd.notna(x["ref_year"]) else None for x in c]
     ok = all(y is not None and lo <= y <= hi for y in years)
-    text = f"target years {', '.join(str(y) for y in years)} within {lo}–{hi}"
+    text = f"⟦target_years⟧ {', '.join(str(y) for y in years)} ⟦within⟧ {lo}–{hi}"
     return text, CONSISTENT if ok else INCONSISTENT, "—"
 
 
@@ -198,11 +200,11 @@ def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
     for _, c in claims[claims["same_as"].notna()].iterrows():
         first = by_claim.loc[c["same_as"]]
         same = float(c["value"]) == float(first["value"]) and c["unit"] == first["unit"]
-        hedge = "" if c["qualifier"] == first["qualifier"] else f"; hedges differ ({first['qualifier']} vs {c['qualifier']})"
+        hedge = "" if c["qualifier"] == first["qualifier"] else f"; ⟦hedges_differ⟧ (⟦qualifier:{first['qualifier']}⟧ ⟦vs⟧ ⟦qualifier:{c['qualifier']}⟧)"
         text = f"{c['same_as']} ({first['section_id']}) {first['value_printed']} = {c['claim_id']} ({c['section_id']}) {c['value_printed']}{hedge}"
         verdict = (GENEROUS if hedge else CONSISTENT) if same else INCONSISTENT
         out.append(Outcome(f"S-{c['claim_id']}", "same_quantity", f"{first['subject_zh']}：两处表述", f"{first['subject_en']}: stated twice",
-                           [c["same_as"], c["claim_id"]], text, verdict, "equal"))
+                           [c["same_as"], c["claim_id"]], text, verdict, "⟦equal⟧"))
     return out
 
 
@@ -212,20 +214,28 @@ def run_recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFr
     for _, a in aggregates.iterrows():
         c = by_claim.loc[a["claim_id"]]
         got = count_cases(cases, a["filter"])
-        flt = a["filter"] if isinstance(a["filter"], str) else "all cases"
+        counted = f"⟦cases_where⟧{a['filter']}⟦cases_where_end⟧" if isinstance(a["filter"], str) else "⟦all_cases⟧"
         out.append(Outcome(f"C-{a['claim_id']}", "recount", c["subject_zh"], c["subject_en"], [a["claim_id"]],
-                           f"count(cases where {flt}) = {got}; printed {c['value_printed']}", CONSISTENT if got == c["value"] else INCONSISTENT, "exact"))
+                           f"{counted} = {got}; ⟦printed⟧ {c['value_printed']}", CONSISTENT if got == c["value"] else INCONSISTENT, "⟦exact⟧"))
     return out
 
 
-def run(ds) -> pd.DataFrame:
-    """Every check of the dataset as one frame, inconsistencies first."""
+def run(ds, labels=None) -> pd.DataFrame:
+    """Every check of the dataset as one frame, inconsistencies first.
+
+    The arithmetic and tolerances are written in the language of ``labels`` (a :class:`~gba_utils.labels.Labeller`;
+    English when none is given).
+    """
+    if labels is None:
+        from .labels import Labeller
+
+        labels = Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "en")
     outcomes = run_listed(ds.audit_checks, ds.claims, ds.outside_references) + run_same_as(ds.claims) + run_recount(ds.cases, ds.claims, ds.case_aggregates)
     sections = ds.claims.set_index("claim_id")["section_id"]
     frame = pd.DataFrame([{
         "check_id": o.check_id, "kind": o.kind, "title_zh": o.title_zh, "title_en": o.title_en,
         "claims": "; ".join(o.claims), "sections": "; ".join(dict.fromkeys(sections[c] for c in o.claims)),
-        "outside": "; ".join(o.outside), "arithmetic": o.arithmetic, "tolerance": o.tolerance, "verdict": o.verdict,
+        "outside": "; ".join(o.outside), "arithmetic": labels.phrase(o.arithmetic), "tolerance": labels.phrase(o.tolerance), "verdict": o.verdict,
     } for o in outcomes])
     frame["order"] = frame["verdict"].map(VERDICT_ORDER.index)
     return frame.sort_values(["order", "check_id"], kind="stable").drop(columns="order").reset_index(drop=True)

@@ -1,6 +1,8 @@
 """Chinese and English labels for every code, and the fixed strings of the reports."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 LANGS = ("zh", "en")
@@ -93,6 +95,35 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Words inside the audit's arithmetic lines. :mod:`gba_utils.audit` writes them as ``⟦key⟧`` (or ``⟦vocabulary:code⟧``
+#: for a label from labels.csv) and :meth:`Labeller.phrase` puts the line in one language.
+PHRASES: dict[str, tuple[str, str]] = {
+    "d": ("天", "d"),
+    "per_day": ("/天", "/d"),
+    "per_year": ("/年", "/yr"),
+    "pp": ("个百分点", "pp"),
+    "stated": ("报告写", "stated"),
+    "stated_period": ("报告所述时长", "stated period"),
+    "printed": ("报告所载", "printed"),
+    "vs": ("对", "vs"),
+    "ratio": ("相差倍数", "ratio"),
+    "equal": ("相等", "equal"),
+    "exact": ("精确相等", "exact"),
+    "growth_in": ("", "growth in "),
+    "year_growth": ("年实际增速", ""),
+    "needed_le_observed": ("所需增速 ≤ 实际增速", "needed ≤ observed"),
+    "target_years": ("目标年份", "target years"),
+    "within": ("均在规划期", "within"),
+    "hedges_differ": ("限定词不同", "hedges differ"),
+    "no_population": ("报告未给出人口数", "no population given in the report"),
+    "no_reference": ("没有独立数字可供比对", "no independent figure to compare"),
+    "cases_where": ("满足 ", "count(cases where "),
+    "cases_where_end": (" 的案例数", ")"),
+    "all_cases": ("全部案例数", "count(all cases)"),
+}
+PHRASE = re.compile(r"⟦(\w+)(?::(\w+))?⟧")
+
+
 def ui(key: str, lang: str) -> str:
     return UI[key][LANGS.index(lang)]
 
@@ -148,6 +179,13 @@ class Labeller:
 
     def ui(self, key: str) -> str:
         return ui(key, self.lang)
+
+    def phrase(self, text: str) -> str:
+        """Put ``⟦key⟧`` (from :data:`PHRASES`) and ``⟦vocabulary:code⟧`` (from labels.csv) in this language."""
+        def word(m: re.Match) -> str:
+            return self(m.group(1), m.group(2)) if m.group(2) else PHRASES[m.group(1)][LANGS.index(self.lang)]
+
+        return PHRASE.sub(word, text)
 
     def column(self, key: str) -> str:
         return column(key, self.lang)

@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -30,6 +31,46 @@ def _publish(data: dict, metadata: dict | None = None) -> None:
     from IPython.display import display
 
     display(data, raw=True, metadata=metadata or {})
+
+
+#: A cell that reads as a number (with an optional sign, hedge or percent sign): aligned right.
+NUMBER = re.compile(r"^[<>≈≤≥±+−-]?\s?\d[\d,.]*\s?%?$")
+#: Columns whose header and cells are all at most this long are kept on one line.
+SHORT = 8
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def column_class(values: pd.Series, header: str) -> str:
+    """``num`` for numbers (right-aligned), ``short`` for short labels (no wrapping), else nothing."""
+    cells = [t for t in map(_text, values) if t]
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if cells and (numeric or all(NUMBER.match(t) for t in cells)):
+        return "num"
+    if max(map(len, cells + [str(header)])) <= SHORT:
+        return "short"
+    return ""
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """Escaped HTML of a table, one class per column (see :func:`column_class`), no index, no inline style.
+
+    Written here rather than with ``DataFrame.to_html`` so that numbers align right and short codes and labels do not
+    break one Chinese character per line in narrow columns.
+    """
+    classes = [column_class(frame.iloc[:, i], h) for i, h in enumerate(frame.columns)]
+
+    def cell(tag: str, cls: str, text: str) -> str:
+        return f'<{tag} class="{cls}">{html.escape(text)}</{tag}>' if cls else f"<{tag}>{html.escape(text)}</{tag}>"
+
+    head = "".join(cell("th", c, str(h)) for c, h in zip(classes, frame.columns))
+    rows = ["<tr>" + "".join(cell("td", c, _text(v)) for c, v in zip(classes, row)) + "</tr>"
+            for row in frame.itertuples(index=False, name=None)]
+    return '<table class="gba-table">\n<thead>\n<tr>' + head + "</tr>\n</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
 def png_bytes(fig) -> bytes:
@@ -143,7 +184,7 @@ class Report:
             body = f'<p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'
             plain = self.labels.ui("no_rows")
         else:
-            body = shown.to_html(index=False, escape=True, border=0, classes="gba-table", na_rep="")
+            body = html_table(shown)
             plain = shown.to_string(index=False)
         _publish({
             "text/html": (f'<div class="gba-table-wrap" id="tab-{key}"><p class="gba-caption"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}</p>'

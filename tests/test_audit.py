@@ -1,4 +1,6 @@
 """Each kind of audit check, with numbers that make it pass and numbers that make it fail."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -106,3 +108,29 @@ def test_full_audit_sorted_inconsistencies_first(ds):
     assert order.is_monotonic_increasing
     assert set(results.loc[results["verdict"] == INCONSISTENT, "check_id"]) == {"A12", "A15"}
     assert len(results) == len(ds.audit_checks) + ds.claims["same_as"].notna().sum() + len(ds.case_aggregates)
+
+
+def test_arithmetic_reads_in_the_page_language(ds):
+    """Every word of the arithmetic comes from the phrasebook: none left as a token, no English on the Chinese page."""
+    import re
+
+    from gba_utils.labels import PHRASES, Labeller
+
+    zh = audit.run(ds, Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "zh"))
+    en = audit.run(ds)
+    for frame in (zh, en):
+        assert not frame["arithmetic"].str.contains("⟦").any() and not frame["tolerance"].str.contains("⟦").any()
+    assert (zh["check_id"] == en["check_id"]).all()
+    english_words = re.compile(r"\b(?:stated|ratio|vs|within|count|printed|equal|exact|growth|hedges|needed|target)\b")
+    assert not zh["arithmetic"].str.contains(english_words).any() and not zh["tolerance"].str.contains(english_words).any()
+    assert en.loc[en["check_id"] == "A12", "arithmetic"].item().endswith("stated period < 0.5 years = 182.6 d")
+    assert zh.loc[zh["check_id"] == "A12", "arithmetic"].item().endswith("报告所述时长 < 0.5 年 = 182.6 天")
+    used = set(re.findall(r"⟦(\w+)⟧", Path(audit.__file__).read_text(encoding="utf-8")))
+    assert used <= set(PHRASES), used - set(PHRASES)
+
+
+def test_an_unknown_phrase_is_loud(ds):
+    from gba_utils.labels import Labeller
+
+    with pytest.raises(KeyError):
+        Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "zh").phrase("⟦no_such_word⟧")

@@ -1,0 +1,33 @@
+"""Tables as readers see them: escaped, numbers aligned right, short codes and labels kept on one line."""
+import pandas as pd
+
+from gba_utils.report import column_class, html_table
+
+
+def test_table_is_escaped_and_has_no_index_or_inline_style():
+    frame = pd.DataFrame({"name": ['<script>alert("x")</script> and a long enough text'], "n": [3]})
+    out = html_table(frame)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "style=" not in out and out.count("<tr>") == 2
+    assert out.startswith('<table class="gba-table">') and out.endswith("</table>")
+
+
+def test_numbers_align_right_whether_typed_or_printed():
+    assert column_class(pd.Series([1, 22, 333]), "n") == "num"
+    assert column_class(pd.Series(["88.3 %", "≈ 90 %", "4,820", "", None]), "value") == "num"
+    assert column_class(pd.Series(pd.array([1, None], dtype="Int64")), "n") == "num"
+    assert column_class(pd.Series(["5,118万件"]), "value") != "num"  # a unit makes it text
+    assert column_class(pd.Series([True, False]), "flag") == "short"
+
+
+def test_short_labels_stay_on_one_line_long_text_wraps():
+    assert column_class(pd.Series(["不一致", "取整宽松", "同一数字两处表述"]), "结论") == "short"
+    assert column_class(pd.Series(["S-CL053", "A12"]), "编号") == "short"
+    assert column_class(pd.Series(["广州塔平台智能识别事件占比"]), "检验") == ""
+    assert column_class(pd.Series(["ok"]), "a header that is long") == ""
+
+
+def test_missing_values_are_empty_cells():
+    out = html_table(pd.DataFrame({"a": pd.array([None, 2], dtype="Int64"), "b": [None, "x"]}))
+    assert '<td class="num"></td>' in out and "<td class=\"short\"></td>" in out
+    assert "nan" not in out and "None" not in out and "&lt;NA&gt;" not in out

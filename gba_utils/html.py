@@ -143,7 +143,10 @@ def render_page(nb: nbformat.NotebookNode, job, site: Path, jobs=()) -> tuple[st
     up = "../" * depth
     from .catalog import DATA_FOR
 
-    downloads = [{"name": t, "csv": f"{up}data/{t}.csv", "xlsx": f"{up}data/{t}.xlsx"} for t in DATA_FOR.get(job.notebook, ())]
+    from .schema import BY_NAME
+
+    downloads = [{"name": t, "title": getattr(BY_NAME[t], f"title_{lang}"), "csv": f"{up}data/{t}.csv", "xlsx": f"{up}data/{t}.xlsx"}
+                 for t in DATA_FOR.get(job.notebook, ())]
     html = _env().get_template("page.html.j2").render(
         downloads=downloads,
         lang=lang, title=title, site_title=SITE_TITLE[lang], body=body, toc=toc(body),

@@ -9,7 +9,8 @@ the current inputs gives the action and a reason a person can read:
 
 - ``run``: execute and render (``data/cases.csv changed``, ``code cells changed``, ...);
 - ``render``: reuse the cached outputs, re-render (``markdown changed``);
-- ``skip``: nothing changed, the page on disk is current.
+- ``skip``: nothing changed and the page on disk is the one the last run wrote (its hash is in the manifest, so
+  two sites built from one build folder, or a page edited by hand, never pass for current).
 
 Markdown edits and presentation tags never re-execute a notebook.
 """
@@ -116,6 +117,8 @@ def decide(job, site: Path, force: bool = False) -> tuple[str, str]:
         return "render", why.replace("markdown changed", "markdown or tags changed")
     if not page.exists():
         return "render", "page missing"
+    if old.get("page") != sha(page.read_bytes()):  # another site built from this build folder, or an edited page
+        return "render", "page on disk is not the last one built"
     return "skip", "up to date"
 
 
@@ -126,11 +129,11 @@ def snapshot(job) -> dict:
     return {"execution": execution_inputs(nb_json, dict(job.params)), "render": render_inputs(nb_json, job.show_code)}
 
 
-def record(job, inputs: dict) -> None:
-    """Store the inputs of a successful run (called after the page is written)."""
+def record(job, inputs: dict, page: bytes) -> None:
+    """Store the inputs of a successful run and a hash of the page it wrote (called after the page is written)."""
     from .pipeline import atomic_write
 
-    atomic_write(manifest_path(job.out_dir, job.slug), json.dumps(inputs, indent=1, sort_keys=True).encode())
+    atomic_write(manifest_path(job.out_dir, job.slug), json.dumps({**inputs, "page": sha(page)}, indent=1, sort_keys=True).encode())
 
 
 def merge_outputs(source, executed):

@@ -431,9 +431,10 @@ def run_job(job: Job, site: str, jobs_in_site: tuple[Job, ...] = (), action: str
         else:
             nb = execute(job, executed, reuse_kernel)
         html, target = render_page(nb, job, Path(site), jobs_in_site)
-        atomic_write(target, html.encode("utf-8"))
-        cache.record(job, inputs)
-        return Result(job, True, time.perf_counter() - start, paths.relative(target), len(html.encode("utf-8")), action=action, reason=reason)
+        page = html.encode("utf-8")
+        atomic_write(target, page)
+        cache.record(job, inputs, page)
+        return Result(job, True, time.perf_counter() - start, paths.relative(target), len(page), action=action, reason=reason)
     except NotebookFailed as exc:
         cache.manifest_path(job.out_dir, job.slug).unlink(missing_ok=True)
         return Result(job, False, time.perf_counter() - start, error=exc.error + (f" (cell {exc.cell_index})" if exc.cell_index is not None else ""),

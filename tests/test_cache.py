@@ -47,6 +47,22 @@ def test_second_build_skips_and_markdown_edit_only_rerenders(sandbox):
     assert reasons(forced)[("00_overview", "en")] == ("run", "--force")
 
 
+def test_two_sites_sharing_a_build_folder_never_pass_for_current(sandbox):
+    """Site B built after an edit must not make site A's older page look up to date."""
+    one = dict(notebooks=["03_problems"], langs=("en",), jobs=1, progress=False)
+    pipeline.build(site=sandbox / "a", **one)
+    nb_path = paths.NOTEBOOKS / "03_problems.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    en = next(c for c in nb.cells if "lang-en" in c.metadata.get("tags", []) and c.source.startswith("## "))
+    en.source = "## Edited before site b was built\n"
+    nbformat.write(nb, nb_path)
+    assert reasons(pipeline.build(site=sandbox / "b", **one))[("03_problems", "en")][0] == "render"
+    again = pipeline.build(site=sandbox / "a", **one)
+    assert reasons(again)[("03_problems", "en")] == ("render", "page on disk is not the last one built")
+    assert "Edited before site b was built" in (sandbox / "a" / "en" / "03_problems.html").read_text(encoding="utf-8")
+    assert reasons(pipeline.build(site=sandbox / "a", **one))[("03_problems", "en")] == ("skip", "up to date")
+
+
 def test_data_change_reruns_and_says_which_file(sandbox, data_copy):
     site = sandbox / "site"
     params = {"data_dir": str(data_copy)}

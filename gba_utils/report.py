@@ -33,8 +33,9 @@ def _publish(data: dict, metadata: dict | None = None) -> None:
     display(data, raw=True, metadata=metadata or {})
 
 
-#: A cell that reads as a number (with an optional sign, hedge or percent sign): aligned right.
-NUMBER = re.compile(r"^[<>≈≤≥±+−-]?\s?\d[\d,.]*\s?%?$")
+#: A cell that reads as a number (with an optional sign, hedge or percent sign), or two ("4 / 12"): aligned right.
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+NUMBER = re.compile(rf"^[<>≈≤≥±+−-]?\s?{_NUM}\s?%?(?:\s?/\s?{_NUM})?$")
 #: Columns whose header and cells are all at most this long are kept on one line.
 SHORT = 8
 

@@ -15,6 +15,8 @@ def test_table_is_escaped_and_has_no_index_or_inline_style():
 def test_numbers_align_right_whether_typed_or_printed():
     assert column_class(pd.Series([1, 22, 333]), "n") == "num"
     assert column_class(pd.Series(["88.3 %", "≈ 90 %", "4,820", "", None]), "value") == "num"
+    assert column_class(pd.Series(["34", "4 / 12"]), "Count") == "num"
+    assert column_class(pd.Series(["2.5.1", "1.2"]), "Section") == "short"  # section ids are not numbers
     assert column_class(pd.Series(pd.array([1, None], dtype="Int64")), "n") == "num"
     assert column_class(pd.Series(["5,118万件"]), "value") != "num"  # a unit makes it text
     assert column_class(pd.Series([True, False]), "flag") == "short"

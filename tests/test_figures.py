@@ -55,6 +55,21 @@ def test_png_is_byte_stable(ds, labels):
         assert png_bytes(figs[name]()) == png_bytes(figs[name]()), name
 
 
+def test_png_is_a_palette_image_laid_on_white():
+    import io
+
+    from PIL import Image
+
+    fig = Figure(figsize=(2, 1))
+    fig.patch.set_alpha(0.0)  # a transparent background must not turn black in the palette
+    fig.add_subplot().bar([0, 1], [1, 2], color="#0072B2")
+    with Image.open(io.BytesIO(png_bytes(fig))) as im:
+        assert im.mode == "P"
+        rgb = im.convert("RGB")
+        assert rgb.getpixel((0, 0)) == (255, 255, 255)
+        assert (0x00, 0x72, 0xB2) in {c for _, c in rgb.getcolors(256)}  # flat colours survive exactly
+
+
 def test_empty_data_draws_a_note_not_an_error(ds, labels):
     empty = ds.claims.iloc[0:0]
     fig = F.indicator_chart(empty, labels)

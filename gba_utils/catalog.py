@@ -50,8 +50,6 @@ ITEMS: tuple[Item, ...] = (
     Item("recs-conclusion", "table", "04_recommendations", "问题、建议与实践：一览", "Problems, recommendations and practice at a glance", ("3", "4", "5"), "analysis.conclusion_table"),
 )
 
-BY_KEY = {i.key: i for i in ITEMS}
-
 #: The tables behind each page, linked from it as CSV and XLSX downloads.
 DATA_FOR: dict[str, tuple[str, ...]] = {
     "00_overview": ("cases", "claims", "decisions"),
@@ -77,5 +75,5 @@ AUDIT_ITEMS: tuple[Item, ...] = (
     Item("audit-decisions", "table", "05_audit", "编码决策记录", "Decisions log", ("2", "A"), "audit.decisions_table"),
     Item("audit-outside", "table", "05_audit", "报告以外的参考数据", "Figures from outside the report", (), "audit.outside_table"),
 )
-ITEMS = ITEMS + PROFILE_ITEMS + AUDIT_ITEMS
+ITEMS = ITEMS + AUDIT_ITEMS + PROFILE_ITEMS  # in reading order: chapters, audit, city profiles
 BY_KEY = {i.key: i for i in ITEMS}

@@ -127,6 +127,7 @@ FIGMAP_END = "<!-- figure-map:end -->"
 def figure_map_markdown() -> str:
     """README table: each figure and table, the report sections it reproduces, the notebook and function that make it."""
     from .catalog import ITEMS
+    from .pipeline import PROFILE
 
     lines = ["| output | title | report sections | notebook | made by | HTML page |", "|---|---|---|---|---|---|"]
     counters: dict[tuple[str, str], int] = {}
@@ -134,8 +135,9 @@ def figure_map_markdown() -> str:
         k = (item.notebook, item.kind)
         counters[k] = counters.get(k, 0) + 1
         label = f"{'Figure' if item.kind == 'figure' else 'Table'} {counters[k]}"
+        page = f"{item.notebook}__city-<code>" if item.notebook == PROFILE else item.notebook  # one profile per city
         lines.append(f"| {label} | {item.en} / {item.zh} | {', '.join('§' + s for s in item.sections)} | "
-                     f"`notebooks/{item.notebook}.ipynb` | `gba_utils.{item.function}` | `reports/{{zh,en}}/{item.notebook}.html` |")
+                     f"`notebooks/{item.notebook}.ipynb` | `gba_utils.{item.function}` | `reports/{{zh,en}}/{page}.html` |")
     return "\n".join(lines) + "\n"
 
 

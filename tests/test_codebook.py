@@ -43,3 +43,22 @@ def test_readme_figure_map_is_up_to_date():
     text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
     inside = text.split(codebook.FIGMAP_BEGIN, 1)[1].split(codebook.FIGMAP_END, 1)[0]
     assert inside.strip() == codebook.figure_map_markdown().strip(), "run `make datapackage`"
+
+
+def test_figure_map_points_at_pages_the_build_makes_and_notebooks_that_make_them():
+    """Every row of the README's map: its page is one `make reports` writes, its notebook shows that output."""
+    import re
+
+    from gba_utils import pipeline
+    from gba_utils.catalog import ITEMS
+    from gba_utils.params import CITY_CODES
+
+    built = {f"reports/{j.out_dir}/{j.slug}.html" for j in pipeline.plan(city_profiles=True)}
+    rows = [line.split(" | ") for line in codebook.figure_map_markdown().splitlines()[2:]]
+    assert len(rows) == len(ITEMS)
+    for item, row in zip(ITEMS, rows):
+        page = row[-1].strip(" |`")
+        expanded = {page.replace("{zh,en}", lang).replace("<code>", c) for lang in ("zh", "en") for c in CITY_CODES}
+        assert expanded <= built, (item.key, sorted(expanded - built)[:3])
+        source = (paths.NOTEBOOKS / f"{item.notebook}.ipynb").read_text(encoding="utf-8")
+        assert re.search(rf'R\.{item.kind}\(\\"{re.escape(item.key)}\\"', source), (item.key, item.notebook)

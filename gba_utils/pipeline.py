@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import copy
+import functools
 import json
 import os
 import sys
@@ -334,6 +335,7 @@ def close_warm_kernel() -> None:
 WARM_ENGINE = "gba-warm-kernel"
 
 
+@functools.cache  # once per process
 def _register_warm_engine() -> None:
     """A papermill engine (papermill's plug-in point) that runs a notebook on a kernel client it is handed.
 

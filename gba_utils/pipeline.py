@@ -165,7 +165,10 @@ def kernel_env() -> dict:
     """Environment for kernels: a 'python3' kernelspec pointing at *this* interpreter wins over any user one."""
     kdir = paths.BUILD / "jupyter" / "kernels" / "python3"
     kdir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=CRITICAL"],
+    # no input history: a build should not write to ~/.ipython, and a warm kernel numbers every notebook from 1 again,
+    # which IPython's history database would report as a clash
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=CRITICAL",
+                     "--HistoryManager.enabled=False"],
             "display_name": "Python 3 (ipykernel)", "language": "python", "metadata": {"debugger": False}}
     target = kdir / "kernel.json"
     text = json.dumps(spec, indent=1)
@@ -245,7 +248,10 @@ _WARM: dict = {}
 
 RESET = (
     "get_ipython().run_line_magic('reset', '-f')\n"
-    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+    "import matplotlib as _mpl, matplotlib.pyplot as _plt\n_plt.close('all')\n"
+    # settings a notebook changed (rcParams) go back to what a fresh kernel starts with; the backend stays
+    "_mpl.rcParams.update({k: v for k, v in _mpl.rcParamsOrig.items() if k != 'backend'})\n"
+    "del _mpl, _plt\n"
     "get_ipython().execution_count = 1\n"
 )
 

@@ -42,12 +42,18 @@ def font_path() -> Path:
 
 
 @functools.cache
-def use() -> None:
-    """Register the font and apply the theme (idempotent)."""
-    import matplotlib
+def _register_font() -> None:
+    """Make the bundled font known to matplotlib (once per process)."""
     from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(font_path()))
+
+
+def use() -> None:
+    """Register the font and apply the theme; applied afresh on every call, so settings a notebook changed do not stay."""
+    import matplotlib
+
+    _register_font()
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", font=FONT_FAMILY)

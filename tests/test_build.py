@@ -17,7 +17,7 @@ def test_build_with_non_default_parameters(tmp_path):
     page = site / "en" / "02_cases__city-shenzhen__domain-society.html"
     html = page.read_text(encoding="utf-8")
     assert "City: Shenzhen · Domain: Digital society" in html
-    assert 'Innovation cases <code>cases</code> (<a href="../data/cases.csv">CSV</a>' in html  # downloads named for readers
+    assert '<span class="dl" title="data/cases.csv">Innovation cases (<a href="../data/cases.csv">CSV</a>' in html  # named for readers
     assert "Baguang CIM park-management platform" in html and "Nansha" not in html.split("Case catalogue")[-1].split("Outcomes")[0]
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "en/02_cases__city-shenzhen__domain-society.html" in index

@@ -111,6 +111,8 @@ def _siblings(job) -> list:
 
 
 def _city_name(city: str, lang: str, data_dir) -> str:
+    """A city's name for a page title, read straight from cities.csv: the build workers never load pandas, and the
+    table was validated before any notebook ran."""
     import csv
 
     with open(paths.data_dir(data_dir) / "cities.csv", encoding="utf-8-sig", newline="") as fh:

@@ -252,6 +252,13 @@ RESET = (
     # settings a notebook changed (rcParams) go back to what a fresh kernel starts with; the backend stays
     "_mpl.rcParams.update({k: v for k, v in _mpl.rcParamsOrig.items() if k != 'backend'})\n"
     "del _mpl, _plt\n"
+    # pandas options too (once pandas is loaded); resetting touches deprecated options, whose warnings are not news
+    "import sys as _sys, warnings as _w\n"
+    "if 'pandas' in _sys.modules:\n"
+    "    with _w.catch_warnings():\n"
+    "        _w.simplefilter('ignore')\n"
+    "        _sys.modules['pandas'].reset_option('all')\n"
+    "del _sys, _w\n"
     "get_ipython().execution_count = 1\n"
 )
 

@@ -138,7 +138,7 @@ def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch
     assert write_font(site, "数字治理GBA") == "cached"
 
 
-def test_warm_kernel_reset_forgets_variables_figures_and_matplotlib_settings(tmp_path, monkeypatch):
+def test_warm_kernel_reset_forgets_variables_figures_and_settings(tmp_path, monkeypatch):
     """What one notebook leaves behind in a warm kernel must not reach the next."""
     import os
 
@@ -148,13 +148,14 @@ def test_warm_kernel_reset_forgets_variables_figures_and_matplotlib_settings(tmp
     monkeypatch.setattr(os, "environ", {**os.environ, **B.kernel_env()})
     try:
         _, kc = B.warm_kernel()
-        left = "import matplotlib as mpl, matplotlib.pyplot as plt\nmpl.rcParams['lines.linewidth'] = 9.5\nleftover = 1\nplt.figure()"
+        left = ("import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\nmpl.rcParams['lines.linewidth'] = 9.5\n"
+                "pd.set_option('display.precision', 2)\nleftover = 1\nplt.figure()")
         assert run_sync(kc.execute_interactive)(left, timeout=60, output_hook=lambda m: None)["content"]["status"] == "ok"
         _, kc = B.warm_kernel()
         seen = []
-        probe = ("import matplotlib as mpl, matplotlib.pyplot as plt\n"
-                 "print(mpl.rcParams['lines.linewidth'], 'leftover' in globals(), len(plt.get_fignums()))")
+        probe = ("import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\n"
+                 "print(mpl.rcParams['lines.linewidth'], 'leftover' in globals(), len(plt.get_fignums()), pd.get_option('display.precision'))")
         run_sync(kc.execute_interactive)(probe, timeout=60, output_hook=lambda m: seen.append(m["content"].get("text", "")))
-        assert "".join(seen).split() == ["1.5", "False", "0"]
+        assert "".join(seen).split() == ["1.5", "False", "0", "6"]
     finally:
         B.close_warm_kernel()

@@ -229,7 +229,7 @@ def run(ds, labels=None) -> pd.DataFrame:
     if labels is None:
         from .labels import Labeller
 
-        labels = Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "en")
+        labels = Labeller.of(ds, "en")
     outcomes = run_listed(ds.audit_checks, ds.claims, ds.outside_references) + run_same_as(ds.claims) + run_recount(ds.cases, ds.claims, ds.case_aggregates)
     sections = ds.claims.set_index("claim_id")["section_id"]
     frame = pd.DataFrame([{

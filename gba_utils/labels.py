@@ -158,6 +158,11 @@ class Labeller:
         tcol = "title_zh" if lang == "zh" else "title_en"
         self._sections = dict(zip(sections["section_id"], sections[tcol]))
 
+    @classmethod
+    def of(cls, ds, lang: str) -> "Labeller":
+        """The labeller of a loaded :class:`~gba_utils.data.Dataset` in ``lang``."""
+        return cls(ds.labels, ds.cities, ds.districts, ds.sections, lang)
+
     def __call__(self, vocab: str, code) -> str:
         if code is None or (not isinstance(code, str) and pd.isna(code)):
             return ""

@@ -268,7 +268,7 @@ def warm_kernel():
 
     Started on first use or after a crash. Imported modules stay loaded between notebooks (that is the saving:
     pandas, matplotlib, seaborn and pandera are imported once per worker, not once per page); every variable,
-    figure and the execution counter are reset. The client stays connected too: a new client has to wait until the
+    figure, matplotlib setting, pandas option and the execution counter are reset. The client stays connected too: a new client has to wait until the
     kernel's broadcast channel reaches it (``wait_for_ready``, 0.2 to 0.4 s each time), which papermill would
     otherwise pay for every notebook. Tests check that pages built this way are byte-identical to pages built with a
     fresh kernel each.

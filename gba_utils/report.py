@@ -103,7 +103,7 @@ class Report:
         self.city: str = params["city"]
         self.domain: str = params["domain"]
         self.ds = ds
-        self.labels = Labeller(ds.labels, ds.cities, ds.districts, ds.sections, self.lang)
+        self.labels = Labeller.of(ds, self.lang)
         self._numbers = {"figure": 0, "table": 0}
         self.cases = analysis.filter_cases(ds.cases, self.city, self.domain)
         self.claims = analysis.filter_claims(ds.claims, ds.cases, self.city, self.domain)

@@ -8,7 +8,7 @@ from gba_utils.labels import Labeller
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def labels(request, ds):
-    return Labeller(ds.labels, ds.cities, ds.districts, ds.sections, request.param)
+    return Labeller.of(ds, request.param)
 
 
 def test_every_printed_case_count_is_reproduced(ds):

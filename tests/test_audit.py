@@ -116,7 +116,7 @@ def test_arithmetic_reads_in_the_page_language(ds):
 
     from gba_utils.labels import PHRASES, Labeller
 
-    zh = audit.run(ds, Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "zh"))
+    zh = audit.run(ds, Labeller.of(ds, "zh"))
     en = audit.run(ds)
     for frame in (zh, en):
         assert not frame["arithmetic"].str.contains("⟦").any() and not frame["tolerance"].str.contains("⟦").any()
@@ -133,4 +133,4 @@ def test_an_unknown_phrase_is_loud(ds):
     from gba_utils.labels import Labeller
 
     with pytest.raises(KeyError):
-        Labeller(ds.labels, ds.cities, ds.districts, ds.sections, "zh").phrase("⟦no_such_word⟧")
+        Labeller.of(ds, "zh").phrase("⟦no_such_word⟧")

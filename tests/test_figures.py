@@ -12,7 +12,7 @@ from gba_utils.report import png_bytes
 
 @pytest.fixture(scope="module", params=["zh", "en"])
 def labels(request, ds):
-    return Labeller(ds.labels, ds.cities, ds.districts, ds.sections, request.param)
+    return Labeller.of(ds, request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,17 @@ setup: $(STAMP) ## Create .venv with the pinned versions (constraints.txt)
 reports: $(STAMP) ## Build every report (HTML in reports/) from the bundled data
 	$(BIN)/gba-report build --city-profiles
 
-test: $(STAMP) ## Run every test: unit tests, data validation, nbval on the notebooks, a build with non-default parameters
+test: $(STAMP) ## Run every test: lint, the layers contract, unit tests, data rules, builds, nbval, the site in Chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+test-fast: $(STAMP) ## The quick loop: lint, the layers contract and the tests that start no kernel and no browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -q -m "not kernel and not browser" tests
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place with default parameters
 	$(BIN)/gba-report refresh

@@ -20,6 +20,7 @@ Scenarios (each timed with a wall clock, in a scratch folder; the repository's r
 Targets from the issue: full >= 4x faster than naive and within 1.3x of the floor; no-op < 0.5 s; edit re-runs one
 chapter; 100x the cases <= 1.5x the time; matrix >= 1.7x faster with 2 cores than with 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gba_utils import paths, pipeline  # noqa: E402
-from gba_utils.params import CITY_CODES  # noqa: E402
+from gba_utils import paths  # noqa: E402
+from gba_utils.contents import CHAPTERS  # noqa: E402
+from gba_utils.data.codes import city_codes  # noqa: E402
+from gba_utils.pipeline import kernels  # noqa: E402
+from gba_utils.pipeline import orchestrate as pipeline  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -51,17 +55,39 @@ def wall(fn) -> float:
 
 
 def naive(notebooks, langs, scratch: Path) -> float:
-    env = {**os.environ, **pipeline.kernel_env()}
+    env = {**os.environ, **kernels.kernel_env()}
 
     def run():
         for name in notebooks:
             for lang in langs:
                 out = scratch / f"{name}-{lang}.ipynb"
-                subprocess.run([str(BIN / "papermill"), str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), "-p", "lang", lang,
-                                "--cwd", str(paths.NOTEBOOKS), "-k", "python3", "--no-progress-bar"], check=True, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)], check=True, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [
+                        str(BIN / "papermill"),
+                        str(paths.NOTEBOOKS / f"{name}.ipynb"),
+                        str(out),
+                        "-p",
+                        "lang",
+                        lang,
+                        "--cwd",
+                        str(paths.NOTEBOOKS),
+                        "-k",
+                        "python3",
+                        "--no-progress-bar",
+                    ],
+                    check=True,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                subprocess.run(
+                    [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
+                    check=True,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+
     return wall(run)
 
 
@@ -72,7 +98,7 @@ def floor(notebooks, langs) -> float:
     """Kernel start + the notebooks' imports + data loading, per notebook and language, divided by cores."""
     from jupyter_client.manager import start_new_kernel
 
-    os.environ.update(pipeline.kernel_env())
+    os.environ.update(kernels.kernel_env())
 
     def one(lang):
         km, kc = start_new_kernel(kernel_name="python3", cwd=str(paths.NOTEBOOKS))
@@ -81,7 +107,8 @@ def floor(notebooks, langs) -> float:
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
-    total = sum(wall(lambda: one(lang)) for _ in notebooks for lang in langs)
+
+    total = sum(wall(lambda lang=lang: one(lang)) for _ in notebooks for lang in langs)
     return total / (os.cpu_count() or 1)
 
 
@@ -95,7 +122,12 @@ def synthetic_data(factor: int, target: Path) -> None:
     for k in range(1, factor):
         for r in rows:
             n += 1
-            copy = dict(r, case_id=f"C2022-{n:05d}", name_en=f"SYNTHETIC copy {k} of {r['case_id']}", name_zh=f"合成副本{k}：{r['name_zh']}")
+            copy = dict(
+                r,
+                case_id=f"C2022-{n:05d}",
+                name_en=f"SYNTHETIC copy {k} of {r['case_id']}",
+                name_zh=f"合成副本{k}：{r['name_zh']}",
+            )
             out.append(copy)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -112,7 +144,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
-    chapters = list(pipeline.NOTEBOOK_ORDER)
+    chapters = list(CHAPTERS)
     langs = ("zh", "en")
     naive_set = chapters[:2] if args.quick else chapters
     scratch = Path(tempfile.mkdtemp(prefix="gba-bench-"))
@@ -126,7 +158,10 @@ def main() -> None:
     print(f"machine: {platform.platform()}, {cores} cores, Python {platform.python_version()}", flush=True)
     t = naive(naive_set, langs, scratch)
     results["naive"] = t * len(chapters) / len(naive_set)
-    print(f"naive chain ({len(naive_set)} notebooks x {len(langs)} languages, scaled to {len(chapters)}): {results['naive']:.1f} s", flush=True)
+    print(
+        f"naive chain ({len(naive_set)} notebooks x {len(langs)} languages, scaled to {len(chapters)}): {results['naive']:.1f} s",
+        flush=True,
+    )
     results["floor"] = floor(chapters, langs)
     print(f"floor (kernel + imports + data, per notebook, / {cores} cores): {results['floor']:.1f} s", flush=True)
     results["full"] = wall(lambda: pipeline.build(site=site, progress=False, force=True))
@@ -144,20 +179,41 @@ def main() -> None:
     executed = sorted({r.job.notebook for r in summary["s"].results if r.action == "run"})
     print(f"one-chapter edit: {results['edit']:.1f} s, re-executed: {executed}", flush=True)
 
-    grid = {"city": list(CITY_CODES), "lang": list(langs)}
+    grid = {"city": list(city_codes()), "lang": list(langs)}
     for key, chapters_in_grid in (("grid", None), ("profiles", [])):
         n_pages = len(pipeline.plan(chapters_in_grid, city_profiles=True, matrix=grid if chapters_in_grid is None else None))
         for n_jobs, label in ((1, "1"), (cores, "n")):
-            results[f"{key}_{label}"] = wall(lambda: pipeline.build(chapters_in_grid, site=site, progress=False, force=True, city_profiles=True,
-                                                                    matrix=grid if chapters_in_grid is None else None, jobs=n_jobs))
-        print(f"city x language {key} ({n_pages} pages): 1 job {results[f'{key}_1']:.1f} s, {cores} jobs {results[f'{key}_n']:.1f} s", flush=True)
+            results[f"{key}_{label}"] = wall(
+                lambda names=chapters_in_grid, n=n_jobs: pipeline.build(
+                    names,
+                    site=site,
+                    progress=False,
+                    force=True,
+                    city_profiles=True,
+                    matrix=grid if names is None else None,
+                    jobs=n,
+                )
+            )
+        print(
+            f"city x language {key} ({n_pages} pages): 1 job {results[f'{key}_1']:.1f} s, {cores} jobs {results[f'{key}_n']:.1f} s",
+            flush=True,
+        )
 
     factors = (1, 10, 100) if args.quick else (1, 10, 100, 1000)
     for f in factors:
         data = scratch / f"data-x{f}"
         synthetic_data(f, data)
-        results[f"cases_x{f}"] = wall(lambda: pipeline.build(["02_cases"], langs=("zh",), params={"data_dir": str(data)},
-                                                             site=scratch / f"site-x{f}", progress=False, force=True, jobs=1))
+        results[f"cases_x{f}"] = wall(
+            lambda data=data, f=f: pipeline.build(
+                ["02_cases"],
+                langs=("zh",),
+                params={"data_dir": str(data)},
+                site=scratch / f"site-x{f}",
+                progress=False,
+                force=True,
+                jobs=1,
+            )
+        )
         print(f"chapter 2 with {34 * f} cases (SYNTHETIC beyond 34): {results[f'cases_x{f}']:.1f} s", flush=True)
 
     print("\nratios")

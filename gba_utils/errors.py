@@ -1,4 +1,5 @@
 """One exception hierarchy. Every error carries structured fields, not only a message."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

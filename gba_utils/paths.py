@@ -4,6 +4,7 @@ Notebooks, the build and the tests ask this module for paths; nothing else joins
 path segments by hand. Paths are resolved from the package's own location, so a
 notebook runs the same whatever the working directory of its kernel is.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,6 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 #: Scratch space of the build: executed notebooks, kept for debugging.
 BUILD = ROOT / "build"
-#: The report's text (read-only, outside the repository).
-SOURCE_TEXT = ROOT.parent / "shared" / "source" / "gba-digital-governance-report-2022.zh.txt"
 #: Templates and static files of the HTML build.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -64,21 +64,20 @@ PACKAGE = "echarts"
 VERSION = "4.9.0"
 TARBALL_NAME = "echarts-4.9.0.tgz"
 TARBALL_SHA256 = "d2bdf8af1b218d3885a518072788a3b7f0c2d3f8925ec8585a36be5ee5add3f2"
-TARBALL_INTEGRITY = ("sha512-+ugizgtJ+KmsJyyDPxaw2Br5FqzuBnyOWwcxPKO6y0gc5caYcfnE"
-                     "UIlNStx02necw8jmKmTafmpHhGo4XDtEIA==")
+TARBALL_INTEGRITY = "sha512-+ugizgtJ+KmsJyyDPxaw2Br5FqzuBnyOWwcxPKO6y0gc5caYcfnEUIlNStx02necw8jmKmTafmpHhGo4XDtEIA=="
 MEMBER_GD = "package/map/json/province/guangdong.json"
 MEMBER_HK = "package/map/json/province/xianggang.json"
 MEMBER_MO = "package/map/json/province/aomen.json"
 MEMBER_LICENSE = "package/LICENSE"
 MEMBER_NOTICE = "package/NOTICE"
 
-SCALE = 1024                  # ECharts default UTF8Scale: grid step 1/1024 degree
-TOLERANCE_DEG = 0.005         # Douglas-Peucker tolerance
+SCALE = 1024  # ECharts default UTF8Scale: grid step 1/1024 degree
+TOLERANCE_DEG = 0.005  # Douglas-Peucker tolerance
 # Macao is ~30 km2: every arc with a vertex within FINE_MARGIN_DEG of its bounding box
 # (Macao's own borders and the facing Zhuhai/Hengqin coast) uses this finer tolerance.
 FINE_TOLERANCE_DEG = {"macao": 0.001}
 FINE_MARGIN_DEG = 0.01
-MIN_PART_AREA_KM2 = 0.5       # parts and holes smaller than this are dropped
+MIN_PART_AREA_KM2 = 0.5  # parts and holes smaller than this are dropped
 LABEL_PRECISION_DEG = 0.0005  # polylabel stopping precision
 DECIMALS = 4
 EDITION = "2022"
@@ -112,13 +111,15 @@ CITIES = [
     ("hong_kong", "香港特别行政区", "香港特別行政區", "Hong Kong", "hong_kong", "sar"),
     ("macao", "澳门特别行政区", "澳門特別行政區", "Macao", "macao", "sar"),
 ]
-COORD_SOURCE = ("inner point (polylabel) of the largest part of the city in "
-                "data/geo/gba_cities.geojson; GCJ-02 frame, see data/geo/SOURCE.md")
+COORD_SOURCE = (
+    "inner point (polylabel) of the largest part of the city in data/geo/gba_cities.geojson; GCJ-02 frame, see data/geo/SOURCE.md"
+)
 
 KM_PER_DEG_LAT = 110.75  # around 22.5 N, adequate for an area threshold
 
 
 # --------------------------------------------------------------------------- fetch
+
 
 def sha256_of(path):
     h = hashlib.sha256()
@@ -131,8 +132,7 @@ def sha256_of(path):
 def fetch_tarball(tmpdir):
     """Run `npm pack echarts@4.9.0` in tmpdir; return the tarball path."""
     cmd = ["npm", "pack", "%s@%s" % (PACKAGE, VERSION), "--silent"]
-    res = subprocess.run(cmd, cwd=tmpdir, check=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True)
+    res = subprocess.run(cmd, cwd=tmpdir, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     name = res.stdout.strip().splitlines()[-1].strip()
     path = os.path.join(tmpdir, name)
     if not os.path.isfile(path):
@@ -152,6 +152,7 @@ def read_members(tarball):
 
 
 # -------------------------------------------------------------------------- decode
+
 
 def decode_ring(encoded, offset):
     """ECharts UTF8Encoding ring -> list of integer grid points (x, y), unit 1/SCALE deg.
@@ -186,8 +187,7 @@ def decode_collection(text):
         if geom["type"] == "Polygon":
             polys = [[decode_ring(r, offs[i]) for i, r in enumerate(geom["coordinates"])]]
         elif geom["type"] == "MultiPolygon":
-            polys = [[decode_ring(r, offs[j][i]) for i, r in enumerate(p)]
-                     for j, p in enumerate(geom["coordinates"])]
+            polys = [[decode_ring(r, offs[j][i]) for i, r in enumerate(p)] for j, p in enumerate(geom["coordinates"])]
         else:
             raise SystemExit("unexpected geometry type %s" % geom["type"])
         out[str(feat["id"])] = (feat["properties"]["name"], polys)
@@ -195,6 +195,7 @@ def decode_collection(text):
 
 
 # ------------------------------------------------------------------- ring helpers
+
 
 def clean_ring(ring):
     """Remove consecutive duplicates and close the ring."""
@@ -241,6 +242,7 @@ def point_in_ring(x, y, ring):
 
 
 # ------------------------------------------------------------------------ dissolve
+
 
 def turn_angle(a, b, c):
     """Signed turn at b going a->b->c (positive = left turn)."""
@@ -314,9 +316,9 @@ def split_pinches(ring):
         if p in seen:
             i = seen[p]
             loop = stack[i:] + [p]
-            for q in stack[i + 1:]:
+            for q in stack[i + 1 :]:
                 del seen[q]
-            del stack[i + 1:]
+            del stack[i + 1 :]
             if len(loop) >= 4:
                 out.append(loop)
         else:
@@ -352,7 +354,7 @@ def dissolve(features):
                 ring = oriented(clean_ring(ring), ccw=(i == 0))
                 for e in zip(ring, ring[1:]):
                     edges[e] += 1
-    for (a, b) in sorted(edges):
+    for a, b in sorted(edges):
         n = min(edges[(a, b)], edges.get((b, a), 0))
         if n:
             edges[(a, b)] -= n
@@ -362,6 +364,7 @@ def dissolve(features):
 
 
 # ---------------------------------------------------- topology-aware simplification
+
 
 def seg_dist2(p, a, b):
     ax, ay = a
@@ -406,7 +409,7 @@ def simplify_closed(ring, tol):
         return list(ring)
     x0, y0 = pts[0]
     far = max(range(len(pts)), key=lambda k: ((pts[k][0] - x0) ** 2 + (pts[k][1] - y0) ** 2, -k))
-    a = douglas_peucker(pts[:far + 1], tol)
+    a = douglas_peucker(pts[: far + 1], tol)
     b = douglas_peucker(pts[far:] + [pts[0]], tol)
     return a[:-1] + b
 
@@ -454,7 +457,7 @@ def simplify_topology(cities, tol, fine_zones):
         rot = pts[s:] + pts[:s] + [pts[s]]
         cut_idx = [k - s if k >= s else k - s + len(pts) for k in cuts] + [len(pts)]
         for a, b in zip(cut_idx, cut_idx[1:]):
-            t = tuple(rot[a:b + 1])
+            t = tuple(rot[a : b + 1])
             r = t[::-1]
             yield (r, True, False) if r < t else (t, False, False)
 
@@ -466,7 +469,7 @@ def simplify_topology(cities, tol, fine_zones):
         return t
 
     arc_tol = {}
-    for code, _, _, ring in rings:
+    for _code, _, _, ring in rings:
         for key, _, _ in arcs_of(ring):
             if key not in arc_tol:
                 arc_tol[key] = tolerance_of(key)
@@ -481,14 +484,13 @@ def simplify_topology(cities, tol, fine_zones):
     out = defaultdict(lambda: defaultdict(dict))
     for code, pi, ri, ring in rings:
         new = []
-        for key, rev, closed in arcs_of(ring):
+        for key, rev, _closed in arcs_of(ring):
             arc = cache[key][::-1] if rev else cache[key]
             new.extend(arc if not new else arc[1:])
         out[code][pi][ri] = clean_ring(new)
     result = {}
     for code in cities:
-        result[code] = [[out[code][pi][ri] for ri in sorted(out[code][pi])]
-                        for pi in sorted(out[code])]
+        result[code] = [[out[code][pi][ri] for ri in sorted(out[code][pi])] for pi in sorted(out[code])]
     return result
 
 
@@ -510,6 +512,7 @@ def filter_parts(polys, min_km2):
 
 
 # ---------------------------------------------------------------------- polylabel
+
 
 def polylabel(rings, precision):
     """Pole of inaccessibility (Mapbox polylabel algorithm) of one polygon given as
@@ -601,6 +604,7 @@ def representative_point(polys):
 
 # ------------------------------------------------------------------------ writers
 
+
 def fmt(v):
     s = "%.*f" % (DECIMALS, v)
     s = s.rstrip("0").rstrip(".")
@@ -639,23 +643,33 @@ def geojson_text(cities):
 def cities_csv_text(points):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["edition", "city_code", "name_zh_hans", "name_zh_hant", "name_en",
-                "jurisdiction", "admin_type", "lon", "lat", "coord_source"])
+    w.writerow(
+        [
+            "edition",
+            "city_code",
+            "name_zh_hans",
+            "name_zh_hant",
+            "name_en",
+            "jurisdiction",
+            "admin_type",
+            "lon",
+            "lat",
+            "coord_source",
+        ]
+    )
     for code, hans, hant, en, jur, kind in CITIES:
         lon, lat = points[code]
-        w.writerow([EDITION, code, hans, hant, en, jur, kind,
-                    "%.*f" % (DECIMALS, lon), "%.*f" % (DECIMALS, lat), COORD_SOURCE])
+        w.writerow([EDITION, code, hans, hant, en, jur, kind, "%.*f" % (DECIMALS, lon), "%.*f" % (DECIMALS, lat), COORD_SOURCE])
     return buf.getvalue()
 
 
 def source_md_text(stats, geojson_bytes, license_text, notice_text):
-    lic = license_text.split("END OF TERMS AND CONDITIONS")[0].rstrip() + \
-        "\n\n   END OF TERMS AND CONDITIONS\n"
+    lic = license_text.split("END OF TERMS AND CONDITIONS")[0].rstrip() + "\n\n   END OF TERMS AND CONDITIONS\n"
     rows = "\n".join(
-        "| %s | %d | %d | %d | %.0f | %.0f | %.4f, %.4f |" % (
-            c, s["parts_in"], s["parts_out"], s["vertices"], s["area_in"], s["area_out"],
-            s["point"][0], s["point"][1])
-        for c, s in sorted(stats.items()))
+        "| %s | %d | %d | %d | %.0f | %.0f | %.4f, %.4f |"
+        % (c, s["parts_in"], s["parts_out"], s["vertices"], s["area_in"], s["area_out"], s["point"][0], s["point"][1])
+        for c, s in sorted(stats.items())
+    )
     return """# Source of data/geo/gba_cities.geojson
 
 Generated by `scripts/build_geo.py`; do not edit by hand. Re-run from the repository root:
@@ -798,12 +812,29 @@ changed.
 
 ```
 {lic}```
-""".format(pkg=PACKAGE, ver=VERSION, tb=TARBALL_NAME, sha=TARBALL_SHA256,
-           integ=TARBALL_INTEGRITY, gd=MEMBER_GD, hk=MEMBER_HK, mo=MEMBER_MO,
-           notice=notice_text.strip(), scale=SCALE, nhk=HK_DISTRICTS, nmo=MO_PARISHES,
-           tol=TOLERANCE_DEG, fine=FINE_TOLERANCE_DEG["macao"], margin=FINE_MARGIN_DEG,
-           minkm=MIN_PART_AREA_KM2, dec=DECIMALS, lp=LABEL_PRECISION_DEG,
-           size=len(geojson_bytes), rows=rows, lic=lic)
+""".format(
+        pkg=PACKAGE,
+        ver=VERSION,
+        tb=TARBALL_NAME,
+        sha=TARBALL_SHA256,
+        integ=TARBALL_INTEGRITY,
+        gd=MEMBER_GD,
+        hk=MEMBER_HK,
+        mo=MEMBER_MO,
+        notice=notice_text.strip(),
+        scale=SCALE,
+        nhk=HK_DISTRICTS,
+        nmo=MO_PARISHES,
+        tol=TOLERANCE_DEG,
+        fine=FINE_TOLERANCE_DEG["macao"],
+        margin=FINE_MARGIN_DEG,
+        minkm=MIN_PART_AREA_KM2,
+        dec=DECIMALS,
+        lp=LABEL_PRECISION_DEG,
+        size=len(geojson_bytes),
+        rows=rows,
+        lic=lic,
+    )
 
 
 def check_with_shapely(geojson_bytes):
@@ -812,7 +843,7 @@ def check_with_shapely(geojson_bytes):
         from shapely.geometry import shape
         from shapely.validation import explain_validity
     except ImportError:
-        raise SystemExit("--check needs shapely: pip install shapely")
+        raise SystemExit("--check needs shapely: pip install shapely") from None
     feats = json.loads(geojson_bytes.decode("utf-8"))["features"]
     geoms = [(f["properties"]["city_code"], shape(f["geometry"])) for f in feats]
     ok = True
@@ -821,11 +852,11 @@ def check_with_shapely(geojson_bytes):
             ok = False
             print("INVALID %s: %s" % (code, explain_validity(g)))
     for i, (a, ga) in enumerate(geoms):
-        for b, gb in geoms[i + 1:]:
+        for b, gb in geoms[i + 1 :]:
             inter = ga.intersection(gb).area
             if inter > 1e-7:
                 lat = ga.intersection(gb).centroid.y
-                km2 = inter * KM_PER_DEG_LAT ** 2 * math.cos(math.radians(lat))
+                km2 = inter * KM_PER_DEG_LAT**2 * math.cos(math.radians(lat))
                 print("overlap %s / %s: %.3f km2" % (a, b, km2))
     print("check: all geometries valid" if ok else "check: INVALID geometries found")
     return ok
@@ -839,13 +870,16 @@ def write_bytes(path, data):
 
 # --------------------------------------------------------------------------- main
 
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tarball", help="use this local echarts-4.9.0.tgz instead of npm pack")
-    ap.add_argument("--repo", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    help="repository root (default: parent of scripts/)")
-    ap.add_argument("--check", action="store_true",
-                    help="also validate the output with shapely (pip install shapely)")
+    ap.add_argument(
+        "--repo",
+        default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        help="repository root (default: parent of scripts/)",
+    )
+    ap.add_argument("--check", action="store_true", help="also validate the output with shapely (pip install shapely)")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="build_geo_") as tmp:
@@ -877,8 +911,7 @@ def main(argv=None):
     for code in sorted(FINE_TOLERANCE_DEG):
         pts = [p for poly in raw[code] for ring in poly for p in ring]
         m = FINE_MARGIN_DEG * SCALE
-        box = (min(p[0] for p in pts) - m, min(p[1] for p in pts) - m,
-               max(p[0] for p in pts) + m, max(p[1] for p in pts) + m)
+        box = (min(p[0] for p in pts) - m, min(p[1] for p in pts) - m, max(p[0] for p in pts) + m, max(p[1] for p in pts) + m)
         fine_zones.append((box, FINE_TOLERANCE_DEG[code] * SCALE))
     simple = simplify_topology(raw, TOLERANCE_DEG * SCALE, fine_zones)
     final = {code: filter_parts(polys, MIN_PART_AREA_KM2) for code, polys in simple.items()}
@@ -907,8 +940,10 @@ def main(argv=None):
     write_bytes(os.path.join(args.repo, "data", "cities.csv"), csv_bytes)
     for code in sorted(stats):
         s = stats[code]
-        print("%-10s parts %3d -> %3d  vertices %5d  point %.4f, %.4f"
-              % (code, s["parts_in"], s["parts_out"], s["vertices"], s["point"][0], s["point"][1]))
+        print(
+            "%-10s parts %3d -> %3d  vertices %5d  point %.4f, %.4f"
+            % (code, s["parts_in"], s["parts_out"], s["vertices"], s["point"][0], s["point"][1])
+        )
     print("gba_cities.geojson: %d bytes" % len(geo))
     if args.check and not check_with_shapely(geo):
         return 1

@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled dataset, and a scratch copy of the data folder to break on purpose."""
+
 from __future__ import annotations
 
 import shutil

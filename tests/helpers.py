@@ -1,4 +1,5 @@
 """Helpers to edit CSV tables in tests."""
+
 from __future__ import annotations
 
 import csv

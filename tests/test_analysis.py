@@ -1,9 +1,10 @@
 """Derived tables: filters, recounts and cross-tabulations."""
+
 import pandas as pd
 import pytest
 
 from gba_utils import analysis as A
-from gba_utils.labels import Labeller
+from gba_utils.research.labels import Labeller
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -91,5 +92,7 @@ def test_link_matrix_marks_stated_links(ds, labels):
 def test_headline_and_conclusion(ds, labels):
     h = A.headline(ds, ds.cases, labels)
     assert h.iloc[0]["n"] == "34"
-    c = A.conclusion_table(ds.problems, ds.recommendations, ds.measures, ds.problem_recommendation, ds.case_links, ds.cases, labels)
+    c = A.conclusion_table(
+        ds.problems, ds.recommendations, ds.measures, ds.problem_recommendation, ds.case_links, ds.cases, labels
+    )
     assert len(c) == 4

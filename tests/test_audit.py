@@ -1,11 +1,12 @@
 """Each kind of audit check, with numbers that make it pass and numbers that make it fail."""
+
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from gba_utils import audit
-from gba_utils.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, judge
+from gba_utils.research.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, judge
 
 
 def claim(cid, value, unit="count", qualifier="exact", ref_year=None):
@@ -20,19 +21,38 @@ def row(strict=0.0, loose=0.0, expected=None):
     return pd.Series({"strict": strict, "loose": loose, "expected": expected})
 
 
-@pytest.mark.parametrize("computed,stated,q,verdict", [
-    (34, 34, "exact", CONSISTENT), (30, 34, "exact", INCONSISTENT), (32, 34, "exact", GENEROUS),
-    (88.3, 90, "nearly", GENEROUS), (89.6, 90, "nearly", CONSISTENT), (80, 90, "nearly", INCONSISTENT),
-    (120, 100, "over", CONSISTENT), (90, 100, "over", INCONSISTENT), (365.6, 182.6, "under", INCONSISTENT),
-    (150, 182.6, "under", CONSISTENT), (21.0, 21.5, "about", GENEROUS),
-])
+@pytest.mark.parametrize(
+    "computed,stated,q,verdict",
+    [
+        (34, 34, "exact", CONSISTENT),
+        (30, 34, "exact", INCONSISTENT),
+        (32, 34, "exact", GENEROUS),
+        (88.3, 90, "nearly", GENEROUS),
+        (89.6, 90, "nearly", CONSISTENT),
+        (80, 90, "nearly", INCONSISTENT),
+        (120, 100, "over", CONSISTENT),
+        (90, 100, "over", INCONSISTENT),
+        (365.6, 182.6, "under", INCONSISTENT),
+        (150, 182.6, "under", CONSISTENT),
+        (21.0, 21.5, "about", GENEROUS),
+    ],
+)
 def test_judge(computed, stated, q, verdict):
     assert judge(computed, stated, q, strict=0.2 if q == "about" else 1, loose=3) == verdict
 
 
 def test_every_kind_is_registered():
-    assert set(KINDS) == {"sum", "part_le_whole", "share", "rate_period", "per_capita", "implied_base", "conflict",
-                          "growth_needed", "target_in_period"}
+    assert set(KINDS) == {
+        "sum",
+        "part_le_whole",
+        "share",
+        "rate_period",
+        "per_capita",
+        "implied_base",
+        "conflict",
+        "growth_needed",
+        "target_in_period",
+    }
 
 
 def test_sum():
@@ -114,7 +134,7 @@ def test_arithmetic_reads_in_the_page_language(ds):
     """Every word of the arithmetic comes from the phrasebook: none left as a token, no English on the Chinese page."""
     import re
 
-    from gba_utils.labels import PHRASES, Labeller
+    from gba_utils.research.labels import Labeller
 
     zh = audit.run(ds, Labeller.of(ds, "zh"))
     en = audit.run(ds)
@@ -126,11 +146,12 @@ def test_arithmetic_reads_in_the_page_language(ds):
     assert en.loc[en["check_id"] == "A12", "arithmetic"].item().endswith("stated period < 0.5 years = 182.6 d")
     assert zh.loc[zh["check_id"] == "A12", "arithmetic"].item().endswith("报告所述时长 < 0.5 年 = 182.6 天")
     used = set(re.findall(r"⟦(\w+)⟧", Path(audit.__file__).read_text(encoding="utf-8")))
-    assert used <= set(PHRASES), used - set(PHRASES)
+    for lang in ("zh", "en"):
+        assert used <= set(Labeller.of(ds, lang).language.phrases), used - set(Labeller.of(ds, lang).language.phrases)
 
 
 def test_an_unknown_phrase_is_loud(ds):
-    from gba_utils.labels import Labeller
+    from gba_utils.research.labels import Labeller
 
     with pytest.raises(KeyError):
         Labeller.of(ds, "zh").phrase("⟦no_such_word⟧")

@@ -4,6 +4,7 @@ Runs with a font configuration that holds no CJK font, like a reader's machine w
 one: Chinese must still be drawn, from the site's own web font. Skips with a message
 when Chromium is not installed.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -14,19 +15,29 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
-from gba_utils import pipeline
-
 from helpers import set_cell
+
+from gba_utils.pipeline import orchestrate as pipeline
 
 CHROMIUM = os.environ.get("GBA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
-    pytest.skip("browser tests need Chromium: `apt-get install chromium` (Debian) or set GBA_CHROMIUM=/path/to/chromium",
-                allow_module_level=True)
+    pytest.skip(
+        "browser tests need Chromium: `apt-get install chromium` (Debian) or set GBA_CHROMIUM=/path/to/chromium",
+        allow_module_level=True,
+    )
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the Python package; no browser download)")
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +61,11 @@ def browser(tmp_path_factory):
 
 
 def pages(site: Path) -> list[Path]:
+    from gba_utils.contents import CHAPTERS
+    from gba_utils.data.codes import city_codes
+
     found = sorted(site.rglob("*.html"))
-    assert len(found) >= 1 + 2 * 5 + 2 * 11
+    assert len(found) == 1 + 2 * len(CHAPTERS) + 2 * len(city_codes())
     return found
 
 
@@ -117,7 +131,13 @@ def test_chinese_is_drawn_with_the_bundled_web_font(site, browser):
 
 
 def test_text_from_data_is_escaped(tmp_path, data_copy, browser):
-    set_cell(data_copy / "cases.csv", "case_id", "C2022-10", "name_en", "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss=2\">")
+    set_cell(
+        data_copy / "cases.csv",
+        "case_id",
+        "C2022-10",
+        "name_en",
+        '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">',
+    )
     site = tmp_path / "site"
     summary = pipeline.build(["02_cases"], langs=("en",), params={"data_dir": str(data_copy)}, site=site, jobs=1, progress=False)
     assert summary.ok, summary.render()

@@ -2,23 +2,31 @@
 
 import nbformat
 import pytest
-
-from gba_utils import paths, pipeline as B
-from gba_utils.cli import main
-from gba_utils.errors import DataError, ParameterError
-
 from helpers import set_cell
 
+from gba_utils import paths
+from gba_utils.cli import main
+from gba_utils.errors import DataError, ParameterError
+from gba_utils.pipeline import kernels
+from gba_utils.pipeline import orchestrate as B
 
+
+@pytest.mark.kernel
 def test_build_with_non_default_parameters(tmp_path):
     site = tmp_path / "site"
-    summary = B.build(["02_cases"], langs=("en",), params={"city": "shenzhen", "domain": "society"}, site=site, jobs=1, progress=False)
+    summary = B.build(
+        ["02_cases"], langs=("en",), params={"city": "shenzhen", "domain": "society"}, site=site, jobs=1, progress=False
+    )
     assert summary.ok, summary.render()
     page = site / "en" / "02_cases__city-shenzhen__domain-society.html"
     html = page.read_text(encoding="utf-8")
     assert "City: Shenzhen · Domain: Digital society" in html
-    assert '<span class="dl" title="data/cases.csv">Innovation cases (<a href="../data/cases.csv">CSV</a>' in html  # named for readers
-    assert "Baguang CIM park-management platform" in html and "Nansha" not in html.split("Case catalogue")[-1].split("Outcomes")[0]
+    assert (
+        '<span class="dl" title="data/cases.csv">Innovation cases (<a href="../data/cases.csv">CSV</a>' in html
+    )  # named for readers
+    assert (
+        "Baguang CIM park-management platform" in html and "Nansha" not in html.split("Case catalogue")[-1].split("Outcomes")[0]
+    )
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "en/02_cases__city-shenzhen__domain-society.html" in index
     assert (site / "assets" / "gba.css").exists() and (site / "assets" / "noto-sans-sc-subset.woff").stat().st_size > 1000
@@ -52,12 +60,17 @@ data_dir = None
 """
 
 
+@pytest.mark.kernel
 def test_failing_notebook_keeps_the_last_good_page_and_the_executed_copy(tmp_path, monkeypatch):
     nbdir, site, build_dir = tmp_path / "notebooks", tmp_path / "site", tmp_path / "build"
     nbdir.mkdir()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Broken", id="md"), nbformat.v4.new_code_cell(FAILING.strip(), id="params"),
-                nbformat.v4.new_code_cell("x = 1", id="ok"), nbformat.v4.new_code_cell("raise ValueError('boom')", id="bad")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Broken", id="md"),
+        nbformat.v4.new_code_cell(FAILING.strip(), id="params"),
+        nbformat.v4.new_code_cell("x = 1", id="ok"),
+        nbformat.v4.new_code_cell("raise ValueError('boom')", id="bad"),
+    ]
     nb.cells[1].metadata["tags"] = ["parameters"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, nbdir / "00_overview.ipynb")
@@ -80,14 +93,17 @@ def test_failing_notebook_keeps_the_last_good_page_and_the_executed_copy(tmp_pat
 def test_normalise_strips_run_dependent_metadata():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("1")
-    cell.metadata.update({"papermill": {"duration": 1.2}, "execution": {"iopub.status.busy": "2026-01-01"}, "tags": ["injected-parameters"]})
+    cell.metadata.update(
+        {"papermill": {"duration": 1.2}, "execution": {"iopub.status.busy": "2026-01-01"}, "tags": ["injected-parameters"]}
+    )
     nb.cells = [cell]
     nb.metadata["papermill"] = {"start_time": "now", "input_path": "/abs/path"}
-    out = B.normalise(nb, {"kernelspec": {"name": "python3"}})
+    out = kernels.normalise(nb, {"kernelspec": {"name": "python3"}})
     assert out.metadata == {"kernelspec": {"name": "python3"}}
     assert out.cells[0].metadata == {"tags": ["injected-parameters"]} and out.cells[0].id == "injected-parameters"
 
 
+@pytest.mark.kernel
 def test_two_builds_are_byte_identical(tmp_path):
     sites = [tmp_path / "a", tmp_path / "b"]
     for site in sites:
@@ -111,6 +127,7 @@ def test_cli_exit_code_for_bad_data(data_copy, capsys):
     assert "nothing was built" in err and "'digital'" in err and "cases.csv" in err
 
 
+@pytest.mark.kernel
 def test_warm_kernel_pages_equal_fresh_kernel_pages(tmp_path):
     """A worker's kernel is reused (and reset) between notebooks; its pages must match a fresh kernel's byte for byte."""
     names = ["02_cases", "00_overview", "05_audit"]
@@ -124,7 +141,7 @@ def test_warm_kernel_pages_equal_fresh_kernel_pages(tmp_path):
 def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch):
     from fontTools.ttLib import TTFont
 
-    from gba_utils.html import FONT_FILE, write_font
+    from gba_utils.pipeline.assets import FONT_FILE, write_font
 
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     site = tmp_path / "site"
@@ -138,6 +155,7 @@ def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch
     assert write_font(site, "数字治理GBA") == "cached"
 
 
+@pytest.mark.kernel
 def test_warm_kernel_reset_forgets_variables_figures_and_settings(tmp_path, monkeypatch):
     """What one notebook leaves behind in a warm kernel must not reach the next."""
     import os
@@ -145,17 +163,21 @@ def test_warm_kernel_reset_forgets_variables_figures_and_settings(tmp_path, monk
     from jupyter_core.utils import run_sync
 
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    monkeypatch.setattr(os, "environ", {**os.environ, **B.kernel_env()})
+    monkeypatch.setattr(os, "environ", {**os.environ, **kernels.kernel_env()})
     try:
-        _, kc = B.warm_kernel()
-        left = ("import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\nmpl.rcParams['lines.linewidth'] = 9.5\n"
-                "pd.set_option('display.precision', 2)\nleftover = 1\nplt.figure()")
+        _, kc = kernels.warm_kernel()
+        left = (
+            "import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\nmpl.rcParams['lines.linewidth'] = 9.5\n"
+            "pd.set_option('display.precision', 2)\nleftover = 1\nplt.figure()"
+        )
         assert run_sync(kc.execute_interactive)(left, timeout=60, output_hook=lambda m: None)["content"]["status"] == "ok"
-        _, kc = B.warm_kernel()
+        _, kc = kernels.warm_kernel()
         seen = []
-        probe = ("import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\n"
-                 "print(mpl.rcParams['lines.linewidth'], 'leftover' in globals(), len(plt.get_fignums()), pd.get_option('display.precision'))")
+        probe = (
+            "import matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd\n"
+            "print(mpl.rcParams['lines.linewidth'], 'leftover' in globals(), len(plt.get_fignums()), pd.get_option('display.precision'))"
+        )
         run_sync(kc.execute_interactive)(probe, timeout=60, output_hook=lambda m: seen.append(m["content"].get("text", "")))
         assert "".join(seen).split() == ["1.5", "False", "0", "6"]
     finally:
-        B.close_warm_kernel()
+        kernels.close_warm_kernel()

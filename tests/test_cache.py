@@ -1,15 +1,16 @@
 """The content-hash cache, the parameter matrix and a Dask executor."""
+
 from __future__ import annotations
 
 import shutil
 
 import nbformat
-
 import pytest
-
-from gba_utils import cache, paths, pipeline
-
 from helpers import set_cell
+
+from gba_utils import paths
+from gba_utils.pipeline import cache, plan
+from gba_utils.pipeline import orchestrate as pipeline
 
 
 @pytest.fixture()
@@ -26,6 +27,7 @@ def reasons(summary):
     return {(r.job.notebook, r.job.lang): (r.action, r.reason) for r in summary.results}
 
 
+@pytest.mark.kernel
 def test_second_build_skips_and_markdown_edit_only_rerenders(sandbox):
     site = sandbox / "site"
     first = pipeline.build(["00_overview"], langs=("en",), site=site, jobs=1, progress=False)
@@ -47,6 +49,7 @@ def test_second_build_skips_and_markdown_edit_only_rerenders(sandbox):
     assert reasons(forced)[("00_overview", "en")] == ("run", "--force")
 
 
+@pytest.mark.kernel
 def test_two_sites_sharing_a_build_folder_never_pass_for_current(sandbox):
     """Site B built after an edit must not make site A's older page look up to date."""
     one = dict(notebooks=["03_problems"], langs=("en",), jobs=1, progress=False)
@@ -63,6 +66,7 @@ def test_two_sites_sharing_a_build_folder_never_pass_for_current(sandbox):
     assert reasons(pipeline.build(site=sandbox / "a", **one))[("03_problems", "en")] == ("skip", "up to date")
 
 
+@pytest.mark.kernel
 def test_data_change_reruns_and_says_which_file(sandbox, data_copy):
     site = sandbox / "site"
     params = {"data_dir": str(data_copy)}
@@ -73,6 +77,7 @@ def test_data_change_reruns_and_says_which_file(sandbox, data_copy):
     assert action == "run" and "cases.csv changed" in reason
 
 
+@pytest.mark.kernel
 def test_code_edit_reruns_only_that_notebook(sandbox):
     site = sandbox / "site"
     pipeline.build(["00_overview", "03_problems"], langs=("en",), site=site, jobs=1, progress=False)
@@ -87,7 +92,7 @@ def test_code_edit_reruns_only_that_notebook(sandbox):
 
 
 def test_matrix_gives_non_colliding_pages():
-    jobs = pipeline.plan(["02_cases"], matrix={"city": ["shenzhen", "guangzhou"], "lang": ["zh", "en"], "domain": ["all", "society"]})
+    jobs = plan.plan(["02_cases"], matrix={"city": ["shenzhen", "guangzhou"], "lang": ["zh", "en"], "domain": ["all", "society"]})
     assert len(jobs) == 8
     assert len({(j.out_dir, j.slug) for j in jobs}) == 8
     assert {j.out_dir for j in jobs} == {"zh", "en"}
@@ -95,28 +100,43 @@ def test_matrix_gives_non_colliding_pages():
 
 def test_city_profiles_follow_the_grid_languages():
     """Every chapter x city x language plus a profile per city in each language of the grid: 154 distinct pages."""
-    from gba_utils.params import CITY_CODES
+    from gba_utils.contents import PROFILE
+    from gba_utils.data.codes import city_codes
 
-    jobs = pipeline.plan(None, city_profiles=True, matrix={"city": list(CITY_CODES), "lang": ["zh", "en"]})
+    cities = city_codes()
+    jobs = plan.plan(None, city_profiles=True, matrix={"city": list(cities), "lang": ["zh", "en"]})
     assert len({(j.out_dir, j.slug) for j in jobs}) == len(jobs) == 6 * 11 * 2 + 11 * 2
-    profiles = [j for j in jobs if j.notebook == pipeline.PROFILE]
-    assert {(j.lang, dict(j.params)["city"]) for j in profiles} == {(lang, c) for lang in ("zh", "en") for c in CITY_CODES}
+    profiles = [j for j in jobs if j.notebook == PROFILE]
+    assert {(j.lang, dict(j.params)["city"]) for j in profiles} == {(lang, c) for lang in ("zh", "en") for c in cities}
 
 
 def test_merge_outputs_keeps_new_markdown_and_old_outputs():
     src = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new"), nbformat.v4.new_code_cell("1")])
-    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old"), nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output("stream", text="x")])])
+    old = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("old"),
+            nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output("stream", text="x")]),
+        ]
+    )
     merged = cache.merge_outputs(src, old)
     assert merged.cells[0].source == "new" and merged.cells[1].outputs[0]["text"] == "x"
 
 
+@pytest.mark.kernel
 def test_dask_executor_runs_the_same_jobs(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        summary = pipeline.build(["00_overview", "04_recommendations"], langs=("en",), site=tmp_path / "site",
-                                 executor=client.get_executor(), progress=False)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        summary = pipeline.build(
+            ["00_overview", "04_recommendations"],
+            langs=("en",),
+            site=tmp_path / "site",
+            executor=client.get_executor(),
+            progress=False,
+        )
     assert summary.ok, summary.render()
     assert {r.action for r in summary.results} == {"run"}
     assert (tmp_path / "site" / "en" / "04_recommendations.html").exists()

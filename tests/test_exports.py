@@ -1,13 +1,14 @@
 """Downloads cannot smuggle formulas into a spreadsheet, and are byte-stable."""
+
 import io
 
 from openpyxl import load_workbook
 
 from gba_utils import paths
-from gba_utils.exports import csv_bytes, export_all, neutralise, xlsx_bytes
-from gba_utils.schema import BY_NAME
+from gba_utils.data.schema import BY_NAME
+from gba_utils.pipeline.exports import csv_bytes, export_all, neutralise, xlsx_bytes
 
-RISKY = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\")"]
+RISKY = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://x")']
 
 
 def rows_with(values):

@@ -1,4 +1,5 @@
 """Faults never lose a good report: broken tables (every table), dead kernels, interrupts, hostile parameters."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,18 +11,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import read_rows, write_rows
 
 import gba_utils
-from gba_utils import paths, pipeline
+from gba_utils import paths
+from gba_utils.data.schema import TABLES
 from gba_utils.errors import DataError, EncodingProblem
-from gba_utils.schema import TABLES
-
-from helpers import read_rows, write_rows
+from gba_utils.pipeline import orchestrate as pipeline
 
 TABLE_NAMES = [t.name for t in TABLES]
 
 
 # ------------------------------------------------------------------ a broken copy of every table
+
 
 def problems(data_dir):
     with pytest.raises(DataError) as err:
@@ -73,6 +75,7 @@ def test_bom_crlf_gbk(data_copy, ds, name):
 
 # ------------------------------------------------------------------ notebooks that fail
 
+
 def _notebook(path: Path, body: str) -> None:
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('lang = "zh"\ncity = "all"\ndomain = "all"\nedition = 2022\ndata_dir = None', id="params")
@@ -82,6 +85,7 @@ def _notebook(path: Path, body: str) -> None:
     nbformat.write(nb, path)
 
 
+@pytest.mark.kernel
 def test_a_dead_kernel_fails_one_notebook_and_the_others_finish(tmp_path, monkeypatch):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
@@ -97,6 +101,7 @@ def test_a_dead_kernel_fails_one_notebook_and_the_others_finish(tmp_path, monkey
     assert not (tmp_path / "site" / "en" / "00_overview.html").exists()
 
 
+@pytest.mark.kernel
 def test_sigterm_mid_build_keeps_every_page_whole(tmp_path):
     site = tmp_path / "site"
     old = site / "en" / "05_audit.html"
@@ -120,9 +125,13 @@ def test_sigterm_mid_build_keeps_every_page_whole(tmp_path):
 
 # ------------------------------------------------------------------ hostile parameter values
 
+
+@pytest.mark.kernel
 def test_a_data_dir_with_quotes_and_newlines_is_passed_as_data_not_code(tmp_path):
     weird = tmp_path / 'data"; import os; os.system("touch PWNED")\n#'
     shutil.copytree(paths.DATA, weird, ignore=shutil.ignore_patterns("README.md"))
-    summary = pipeline.build(["00_overview"], langs=("en",), params={"data_dir": str(weird)}, site=tmp_path / "site", jobs=1, progress=False)
+    summary = pipeline.build(
+        ["00_overview"], langs=("en",), params={"data_dir": str(weird)}, site=tmp_path / "site", jobs=1, progress=False
+    )
     assert summary.ok, summary.render()
     assert not (paths.NOTEBOOKS / "PWNED").exists() and not Path("PWNED").exists()

@@ -1,13 +1,16 @@
 """Figure functions: take data and an optional ax, return a Figure, save nothing, warn about nothing."""
+
 import logging
 
 import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from gba_utils import analysis as A, figures as F, theme
-from gba_utils.labels import Labeller
-from gba_utils.report import png_bytes
+from gba_utils import analysis as A
+from gba_utils import figures as F
+from gba_utils import theme
+from gba_utils.research.images import png_bytes
+from gba_utils.research.labels import Labeller
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -32,10 +35,18 @@ def all_figures(ds, labels):
         "timeline": lambda ax=None: F.policy_timeline(ds.policies, labels, ax=ax, title="t"),
         "indicators": lambda ax=None: F.indicator_chart(A.select_claims(ds.claims, ("1",), units=("CNY",)), labels, ax=ax),
         "comparison": lambda ax=None: F.count_comparison(A.place_counts(rec, labels), labels, ax=ax),
-        "heatmap": lambda ax=None: F.crosstab_heatmap(A.crosstab(ds.cases, "domain", "tier", labels, "domain", "tier"), labels, ax=ax),
-        "map": lambda ax=None: F.city_map(geo, ds.cities, ds.cases["city_code"].value_counts(), labels, ax=ax, highlight="shenzhen"),
-        "matrix": lambda ax=None: F.link_matrix(A.link_matrix(ds.problem_recommendation, ds.problems, ds.recommendations, labels), labels, ax=ax),
-        "stacked": lambda ax=None: F.stacked_bars(A.practice_by_rec(ds.case_links, ds.cases, ds.measures, ds.recommendations, labels), labels, ax=ax),
+        "heatmap": lambda ax=None: F.crosstab_heatmap(
+            A.crosstab(ds.cases, "domain", "tier", labels, "domain", "tier"), labels, ax=ax
+        ),
+        "map": lambda ax=None: F.city_map(
+            geo, ds.cities, ds.cases["city_code"].value_counts(), labels, ax=ax, highlight="shenzhen"
+        ),
+        "matrix": lambda ax=None: F.link_matrix(
+            A.link_matrix(ds.problem_recommendation, ds.problems, ds.recommendations, labels), labels, ax=ax
+        ),
+        "stacked": lambda ax=None: F.stacked_bars(
+            A.practice_by_rec(ds.case_links, ds.cases, ds.measures, ds.recommendations, labels), labels, ax=ax
+        ),
     }
 
 

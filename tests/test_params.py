@@ -1,8 +1,9 @@
 """Parameters are checked before a notebook runs: unknown names, misspellings and wrong types are errors."""
+
 import pytest
 
 from gba_utils.errors import ParameterError
-from gba_utils.params import PARAMETERS, check
+from gba_utils.research.params import PARAMETERS, check
 
 
 def test_defaults():
@@ -41,7 +42,9 @@ def test_data_dir_must_exist(tmp_path):
         check({"data_dir": str(tmp_path / "missing")})
 
 
-@pytest.mark.parametrize("value", ['all"\nimport os; os.system("touch /tmp/pwned")\n#', "all'); import os; ('", "all\\", "${HOME}"])
+@pytest.mark.parametrize(
+    "value", ['all"\nimport os; os.system("touch /tmp/pwned")\n#', "all'); import os; ('", "all\\", "${HOME}"]
+)
 def test_strings_built_to_escape_the_cell_are_rejected(value):
     with pytest.raises(ParameterError):
         check({"city": value})

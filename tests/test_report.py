@@ -1,7 +1,8 @@
 """Tables as readers see them: escaped, numbers aligned right, short codes and labels kept on one line."""
+
 import pandas as pd
 
-from gba_utils.report import column_class, html_table
+from gba_utils.research.tables import column_class, html_table
 
 
 def test_table_is_escaped_and_has_no_index_or_inline_style():
@@ -31,5 +32,5 @@ def test_short_labels_stay_on_one_line_long_text_wraps():
 
 def test_missing_values_are_empty_cells():
     out = html_table(pd.DataFrame({"a": pd.array([None, 2], dtype="Int64"), "b": [None, "x"]}))
-    assert '<td class="num"></td>' in out and "<td class=\"short\"></td>" in out
+    assert '<td class="num"></td>' in out and '<td class="short"></td>' in out
     assert "nan" not in out and "None" not in out and "&lt;NA&gt;" not in out

@@ -1,4 +1,5 @@
 """Load the whole dataset in one call: read, validate, type, filter to an edition."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,14 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataError, EncodingProblem, Problem
-from .paths import data_dir as _data_dir, relative
+from ..errors import DataError, EncodingProblem, Problem
+from ..paths import data_dir as _data_dir
+from ..paths import relative
 from .schema import TABLES
 
 if TYPE_CHECKING:  # pandas and pandera load with the first table, so data_version() stays light for the build workers
     import pandas as pd
-
-EDITIONS = (2022,)
 
 
 def data_version(directory: Path) -> str:
@@ -48,7 +48,7 @@ class Dataset:
 
 def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Read every table as text; collect the problems of all files before raising."""
-    from .io import read_table
+    from .reading import read_table
 
     raw, files, problems = {}, {}, []
     for table in TABLES:
@@ -75,7 +75,7 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     column, value, expectation) when anything is wrong. Data already validated in this
     process with the same content (same :func:`data_version`) are not validated again.
     """
-    from .validate import validate
+    from .validation import validate
 
     directory = _data_dir(data_dir)
     version = data_version(directory)
@@ -88,7 +88,9 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     typed = {name: frame.copy() for name, frame in validated.items()}
     editions = set(typed["cases"]["edition"].dropna().astype(int))
     if edition not in editions:
-        raise DataError([Problem(files["cases"], None, "edition", edition, f"an edition present in the data: {sorted(editions)}", "edition")])
+        raise DataError(
+            [Problem(files["cases"], None, "edition", edition, f"an edition present in the data: {sorted(editions)}", "edition")]
+        )
     tables = {}
     for name, frame in typed.items():
         if "edition" in frame.columns:

@@ -3,6 +3,7 @@
 Labels come from a :class:`~gba_utils.labels.Labeller`, so every figure renders in
 Chinese or English. Colours come from :mod:`gba_utils.theme`.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,6 +17,8 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
+from .. import languages
+from ..languages import Language
 from . import theme
 from .labels import Labeller
 
@@ -28,20 +31,22 @@ def _axes(ax, figsize) -> tuple[Figure, plt.Axes]:
     return fig, fig.add_subplot()
 
 
-def _wrap(text: str, lang: str, width_zh: int = 16, width_en: int = 32) -> str:
-    if lang == "zh":
-        return "\n".join(text[i:i + width_zh] for i in range(0, len(text), width_zh))
-    return textwrap.fill(text, width_en)
+def _wrap(text: str, language: Language, purpose: str = "default") -> str:
+    """Break ``text`` into lines no longer than the language's width for ``purpose`` (characters or words)."""
+    width = language.wrap[purpose]
+    if language.wrap_style == "chars":
+        return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+    return textwrap.fill(text, width)
 
 
-def _title(ax, title: str | None, lang: str) -> None:
+def _title(ax, title: str | None, language: Language) -> None:
     if title:
-        ax.set_title(_wrap(title, lang, 34, 70) if len(title) > (34 if lang == "zh" else 70) else title)
+        ax.set_title(_wrap(title, language, "title") if len(title) > language.wrap["title"] else title)
 
 
 def format_value(value: float, unit: str, printed: str, lang: str) -> str:
-    """The printed form in Chinese; in English a normalised form (CNY 1.8 tn, 45 %, 2,500 EB)."""
-    if lang == "zh":
+    """The printed form where the language shows numbers as printed; else a normalised form (CNY 1.8 tn, 45 %, 2,500 EB)."""
+    if languages.get(lang).number_style == "printed":
         return printed
     if unit == "CNY":
         for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
@@ -93,26 +98,34 @@ def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title:
     dated["t"] = parts.map(lambda p: int(p[0]) + ((int(p[1]) - 0.5) / 12 if len(p) > 1 else 0.5))
     dated["lane"] = dated["jurisdiction"].where(dated["jurisdiction"].isin(JURISDICTION_ORDER), "city")
     dated = dated.sort_values(["t", "policy_id"]).reset_index(drop=True)
-    name = "name_zh" if labels.lang == "zh" else "name_en"
+    name = labels.col("name")
+    longest = labels.language.wrap["timeline_label"]
     y = np.arange(len(dated))[::-1]
     lo, hi = math.floor(dated["t"].min()), math.ceil(dated["t"].max())
     for lane in JURISDICTION_ORDER + ("city",):
         sel = (dated["lane"] == lane).to_numpy()
         if sel.any():
-            ax.scatter(dated.loc[sel, "t"], y[sel], s=40, color=theme.PALETTE[lane], zorder=3, edgecolor="white",
-                       label=labels("scope", lane) if lane != "city" else labels.ui("city"))
+            ax.scatter(
+                dated.loc[sel, "t"],
+                y[sel],
+                s=40,
+                color=theme.PALETTE[lane],
+                zorder=3,
+                edgecolor="white",
+                label=labels("scope", lane) if lane != "city" else labels.ui("city"),
+            )
     for yi, (_, row) in zip(y, dated.iterrows()):
         ax.hlines(yi, lo - 0.2, row["t"], color="#e3e6ea", lw=0.8, zorder=1)
-        text = row[name] if len(row[name]) <= (30 if labels.lang == "zh" else 60) else row[name][: (29 if labels.lang == "zh" else 59)] + "…"
+        text = row[name] if len(row[name]) <= longest else row[name][: longest - 1] + "…"
         ax.annotate(f"{text} ({row['date']})", (row["t"], yi), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks([])
-    ax.set_xlim(lo - 0.2, hi + (4.5 if labels.lang == "zh" else 6.5))
+    ax.set_xlim(lo - 0.2, hi + labels.language.figure["timeline_pad"])
     ax.set_ylim(-0.8, len(dated) - 0.2)
     ax.set_xticks(range(lo, hi + 1))
     ax.set_xlabel(labels.ui("year"))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper right", title=labels.column("jurisdiction"))
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
@@ -122,20 +135,32 @@ def indicator_chart(claims: pd.DataFrame, labels: Labeller, *, log: bool = True,
     if claims.empty:
         _empty(ax, labels)
         return fig
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    subject = labels.col("subject")
     data = claims.reset_index(drop=True)
     y = np.arange(len(data))[::-1]
     markers = {"actual": "o", "target": "D", "forecast": "s"}
     for kind in labels.order("kind"):
         sel = data["kind"] == kind
         if sel.any():
-            ax.scatter(data.loc[sel, "value"], y[sel.to_numpy()], marker=markers[kind], s=42, color=theme.PALETTE[kind],
-                       label=labels("kind", kind), zorder=3)
+            ax.scatter(
+                data.loc[sel, "value"],
+                y[sel.to_numpy()],
+                marker=markers[kind],
+                s=42,
+                color=theme.PALETTE[kind],
+                label=labels("kind", kind),
+                zorder=3,
+            )
     for yi, (_, row) in zip(y, data.iterrows()):
         year = f" ({int(row['ref_year'])})" if pd.notna(row["ref_year"]) else ""
-        shown = format_value(row["value"], row["unit"], (row["qualifier_printed"] if isinstance(row["qualifier_printed"], str) else "") + row["value_printed"], labels.lang)
+        shown = format_value(
+            row["value"],
+            row["unit"],
+            (row["qualifier_printed"] if isinstance(row["qualifier_printed"], str) else "") + row["value_printed"],
+            labels.lang,
+        )
         ax.annotate(f"{shown}{year}", (row["value"], yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(y, [_wrap(s, labels.lang, 22, 48) for s in data[subject]])
+    ax.set_yticks(y, [_wrap(s, labels.language, "tick") for s in data[subject]])
     if log:
         ax.set_xscale("log")
         lo, hi = data["value"].min(), data["value"].max()
@@ -144,11 +169,12 @@ def indicator_chart(claims: pd.DataFrame, labels: Labeller, *, log: bool = True,
         ax.set_xlim(0, data["value"].max() * 1.35)
     ax.set_xlabel(labels("unit", data["unit"].iloc[0]) if data["unit"].nunique() == 1 else labels.ui("value"))
     ax.legend(loc="lower right", frameon=True)
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
 # ------------------------------------------------------------------ chapter 2
+
 
 def count_comparison(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None) -> Figure:
     """Bars of counts recounted from the cases, with the report's printed figure as a marker beside each.
@@ -163,8 +189,15 @@ def count_comparison(table: pd.DataFrame, labels: Labeller, *, ax=None, title: s
     y = np.arange(len(data))[::-1]
     ax.barh(y, data["recounted"], color=theme.PALETTE["coded"], label=labels.ui("coded"), height=0.6)
     printed = data["printed"].notna()
-    ax.scatter(data.loc[printed, "printed"], y[printed.to_numpy()], marker="D", s=40, color=theme.PALETTE["printed"],
-               label=labels.ui("printed"), zorder=3)
+    ax.scatter(
+        data.loc[printed, "printed"],
+        y[printed.to_numpy()],
+        marker="D",
+        s=40,
+        color=theme.PALETTE["printed"],
+        label=labels.ui("printed"),
+        zorder=3,
+    )
     for yi, v in zip(y, data["recounted"]):
         ax.annotate(f"{int(v)}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y, data["label"])
@@ -172,28 +205,39 @@ def count_comparison(table: pd.DataFrame, labels: Labeller, *, ax=None, title: s
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(labels.ui("count"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
-def crosstab_heatmap(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None, cmap: str = theme.SEQUENTIAL) -> Figure:
+def crosstab_heatmap(
+    table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None, cmap: str = theme.SEQUENTIAL
+) -> Figure:
     """A labelled count matrix (rows × columns) as an annotated heatmap; zeros shown light."""
     fig, ax = _axes(ax, (max(4.5, 1.1 * table.shape[1] + 3), max(2.2, 0.26 * table.shape[0] + 1.2)))
     if table.empty or table.to_numpy().sum() == 0:
         _empty(ax, labels)
         return fig
-    sns.heatmap(table, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                annot_kws={"fontsize": 8})
+    sns.heatmap(
+        table, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8}
+    )
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0)
     ax.tick_params(axis="y", rotation=0)
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
-def city_map(geo: dict, cities: pd.DataFrame, counts: pd.Series, labels: Labeller, *, ax=None, title: str | None = None,
-             highlight: str | None = None) -> Figure:
+def city_map(
+    geo: dict,
+    cities: pd.DataFrame,
+    counts: pd.Series,
+    labels: Labeller,
+    *,
+    ax=None,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> Figure:
     """The 9+2 cities shaded by case count, each labelled with its name and count.
 
     ``geo`` is the bundled GeoJSON; ``counts`` is indexed by city code (missing means 0).
@@ -218,15 +262,23 @@ def city_map(geo: dict, cities: pd.DataFrame, counts: pd.Series, labels: Labelle
                 geom = feat["geometry"]
                 polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
                 for poly in polys:
-                    ax.add_patch(Polygon(np.asarray(poly[0]), closed=True, fill=False, edgecolor=theme.PALETTE["printed"], linewidth=2))
+                    ax.add_patch(
+                        Polygon(np.asarray(poly[0]), closed=True, fill=False, edgecolor=theme.PALETTE["printed"], linewidth=2)
+                    )
     offsets = {"hong_kong": (0.12, -0.12), "macao": (-0.02, -0.2), "shenzhen": (0.0, 0.02), "zhuhai": (-0.1, -0.05)}
     for _, row in cities.iterrows():
         dx, dy = offsets.get(row["city_code"], (0, 0))
         n = int(counts.get(row["city_code"], 0))
-        ax.annotate(f"{labels('city', row['city_code'])}\n{n}", (row["lon"], row["lat"]), xytext=(row["lon"] + dx, row["lat"] + dy),
-                    ha="center", va="center", fontsize=8,
-                    arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6} if (dx or dy) else None,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+        ax.annotate(
+            f"{labels('city', row['city_code'])}\n{n}",
+            (row["lon"], row["lat"]),
+            xytext=(row["lon"] + dx, row["lat"] + dy),
+            ha="center",
+            va="center",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6} if (dx or dy) else None,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
     xs = [pt[0] for p in patches for pt in p.get_xy()]
     ys = [pt[1] for p in patches for pt in p.get_xy()]
     ax.set_xlim(min(xs) - 0.1, max(xs) + 0.1)
@@ -240,11 +292,12 @@ def city_map(geo: dict, cities: pd.DataFrame, counts: pd.Series, labels: Labelle
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, vmax))
     cb = fig.colorbar(sm, ax=ax, shrink=0.6, pad=0.01)
     cb.set_label(labels.ui("count"))
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
 # ------------------------------------------------------------------ chapters 3 and 4
+
 
 def link_matrix(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None) -> Figure:
     """Problem × recommendation matrix: the number of links, stated links marked with a bold outline.
@@ -258,12 +311,21 @@ def link_matrix(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | 
     rows, cols = list(table.index), list(table.columns)
     for r, c in sorted(stated):
         if r in rows and c in cols:
-            ax.add_patch(plt.Rectangle((cols.index(c), rows.index(r)), 1, 1, fill=False, edgecolor=theme.PALETTE["printed"], lw=2))
+            ax.add_patch(
+                plt.Rectangle((cols.index(c), rows.index(r)), 1, 1, fill=False, edgecolor=theme.PALETTE["printed"], lw=2)
+            )
     return fig
 
 
-def stacked_bars(table: pd.DataFrame, labels: Labeller, *, colours: dict[str, str] | None = None, ax=None, title: str | None = None,
-                 xlabel: str | None = None) -> Figure:
+def stacked_bars(
+    table: pd.DataFrame,
+    labels: Labeller,
+    *,
+    colours: dict[str, str] | None = None,
+    ax=None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Figure:
     """Horizontal stacked bars: rows are categories, columns the stacked parts (already labelled)."""
     fig, ax = _axes(ax, (7.5, max(2.2, 0.4 * len(table) + 1.2)))
     if table.empty or table.to_numpy().sum() == 0:
@@ -275,13 +337,13 @@ def stacked_bars(table: pd.DataFrame, labels: Labeller, *, colours: dict[str, st
         colour = (colours or {}).get(col)
         ax.barh(y, table[col].to_numpy(), left=left, label=col, color=colour, height=0.62)
         left += table[col].to_numpy()
-    ax.set_yticks(y, [_wrap(str(i), labels.lang, 18, 40) for i in table.index])
+    ax.set_yticks(y, [_wrap(str(i), labels.language, "bar") for i in table.index])
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlim(0, left.max() * 1.1 + 0.5)
     ax.legend(loc="lower right")
     if xlabel:
         ax.set_xlabel(xlabel)
-    _title(ax, title, labels.lang)
+    _title(ax, title, labels.language)
     return fig
 
 
@@ -296,5 +358,5 @@ def count_panels(panels: list[tuple[str, pd.DataFrame]], labels: Labeller, *, ti
         if i and ax.get_legend():
             ax.get_legend().remove()
     if title:
-        fig.suptitle(_wrap(title, labels.lang, 34, 70) if len(title) > 70 else title)
+        fig.suptitle(_wrap(title, labels.language, "title") if len(title) > 70 else title)
     return fig

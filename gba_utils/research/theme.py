@@ -5,6 +5,7 @@ The font is Noto Sans SC (SIL Open Font License 1.1) from the PyPI package
 so no system font is needed and no glyph is drawn as a box. ``mplfonts`` was not
 chosen because it also bundles SimHei, a proprietary font.
 """
+
 from __future__ import annotations
 
 import functools

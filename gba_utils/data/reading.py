@@ -4,18 +4,21 @@ Cells are read as text; types are checked and converted by :mod:`gba_utils.valid
 The frame returned is indexed by the line number of each record in the file, so
 every later problem can name the line a researcher sees in an editor.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .errors import DataError, EncodingProblem, Problem
-from .paths import relative
+from ..errors import DataError, EncodingProblem, Problem
+from ..paths import relative
 from .schema import Table
+
+if TYPE_CHECKING:  # pandas loads with the first table; decoding alone (the downloads) does not need it
+    import pandas as pd
 
 BOM = b"\xef\xbb\xbf"
 #: Whitespace trimmed from both ends of every cell (ASCII, no-break and ideographic spaces).
@@ -25,7 +28,7 @@ TRIM = " \t\r\n\u00a0\u3000\ufeff"
 def decode(raw: bytes, name: str) -> str:
     """UTF-8 (with or without a BOM) or a clear :class:`EncodingProblem`; never a guess."""
     if raw.startswith(BOM):
-        raw = raw[len(BOM):]
+        raw = raw[len(BOM) :]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -33,11 +36,13 @@ def decode(raw: bytes, name: str) -> str:
         hint = "UTF-8 text"
         try:
             raw.decode("gb18030")
-            hint += ("; the file decodes as GBK/GB18030, the encoding Excel uses for 'CSV' on Chinese Windows"
-                     " - save it again as 'CSV UTF-8 (comma delimited)'")
+            hint += (
+                "; the file decodes as GBK/GB18030, the encoding Excel uses for 'CSV' on Chinese Windows"
+                " - save it again as 'CSV UTF-8 (comma delimited)'"
+            )
         except UnicodeDecodeError:
             hint += "; the bytes are not valid in UTF-8 or GBK either"
-        raise EncodingProblem([Problem(name, line, None, raw[exc.start: exc.start + 4].hex(" "), hint, "encoding")]) from None
+        raise EncodingProblem([Problem(name, line, None, raw[exc.start : exc.start + 4].hex(" "), hint, "encoding")]) from None
 
 
 def _normalise_code(value: str) -> str:
@@ -47,6 +52,8 @@ def _normalise_code(value: str) -> str:
 
 def read_table(path: Path, table: Table) -> pd.DataFrame:
     """Read one table as text. Raises :class:`DataError` listing every structural problem."""
+    import pandas as pd
+
     name = relative(path)
     if not path.exists():
         raise DataError([Problem(name, None, None, None, f"the file of table '{table.name}' to exist", "file")])

@@ -2,17 +2,18 @@
 
 Pure functions of data frames (no display, no I/O), unit-tested in ``tests/``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
+from ..data import filters
+from ..data.filters import split
 from .labels import Labeller
-from .validate import count_cases, split
-
-ALL = "all"
-
+from .params import ALL
 
 # ------------------------------------------------------------------ filters
+
 
 def filter_cases(cases: pd.DataFrame, city: str = ALL, domain: str = ALL) -> pd.DataFrame:
     """Cases implemented in ``city`` (its city_code) and of ``domain``."""
@@ -48,40 +49,37 @@ def describe_filter(labels: Labeller, city: str = ALL, domain: str = ALL) -> str
     """'City: Shenzhen · Domain: Digital society', or '' when nothing is filtered."""
     parts = []
     if city != ALL:
-        parts.append(f"{labels.ui('city')}: {labels('city', city)}")
+        parts.append(f"{labels.ui('city')}{labels.language.label_sep}{labels('city', city)}")
     if domain != ALL:
-        parts.append(f"{labels.ui('domain')}: {labels('domain', domain)}")
+        parts.append(f"{labels.ui('domain')}{labels.language.label_sep}{labels('domain', domain)}")
     return " · ".join(parts)
 
 
 # ------------------------------------------------------------------ chapter 2 recount
 
+
 def recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame) -> pd.DataFrame:
-    """Every chapter-2 aggregate: printed value, recounted value, verdict. One row per aggregate."""
-    c = claims.set_index("claim_id")
-    rows = []
-    for _, a in aggregates.iterrows():
-        claim = c.loc[a["claim_id"]]
-        got = count_cases(cases, a["filter"])
-        rows.append({
-            "claim_id": a["claim_id"], "section_id": claim["section_id"],
-            "subject_zh": claim["subject_zh"], "subject_en": claim["subject_en"],
-            "filter": a["filter"] if isinstance(a["filter"], str) else "", "printed": float(claim["value"]), "value_printed": claim["value_printed"],
-            "recounted": got, "match": bool(got == claim["value"]),
-        })
-    return pd.DataFrame(rows)
+    """Every chapter-2 aggregate: printed value, recounted value, verdict. One row per aggregate.
+
+    The same recount validation runs (:func:`gba_utils.data.filters.recount`), without its bookkeeping columns.
+    """
+    return filters.recount(cases, claims, aggregates).drop(columns=["line", "error"])
 
 
-def breakdown(cases: pd.DataFrame, column: str, labels: Labeller, vocab: str, printed: dict[str, float] | None = None) -> pd.DataFrame:
+def breakdown(
+    cases: pd.DataFrame, column: str, labels: Labeller, vocab: str, printed: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Counts of cases by one coded column in vocabulary order, beside printed values where given."""
     order = [c for c in labels.order(vocab) if c in set(cases[column].dropna()) or (printed and c in printed)]
     counts = cases[column].value_counts()
-    return pd.DataFrame({
-        "code": order,
-        "label": [labels(vocab, c) for c in order],
-        "recounted": [int(counts.get(c, 0)) for c in order],
-        "printed": [float(printed[c]) if printed and c in printed else float("nan") for c in order],
-    })
+    return pd.DataFrame(
+        {
+            "code": order,
+            "label": [labels(vocab, c) for c in order],
+            "recounted": [int(counts.get(c, 0)) for c in order],
+            "printed": [float(printed[c]) if printed and c in printed else float("nan") for c in order],
+        }
+    )
 
 
 def printed_by(recounted: pd.DataFrame, column: str, filters: dict[str, str] | None = None) -> dict[str, float]:
@@ -132,150 +130,189 @@ def technology_domain(cases: pd.DataFrame, technologies: pd.DataFrame, labels: L
 
 def catalogue(cases: pd.DataFrame, technologies: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """The case catalogue with labelled codes and a technology list."""
-    name = "name_zh" if labels.lang == "zh" else "name_en"
-    sep = "、" if labels.lang == "zh" else ", "
+    name = labels.col("name")
+    sep = labels.language.list_sep
     techs = technologies.groupby("case_id")["technology"].agg(lambda s: sep.join(labels("technology", t) for t in s))
-    out = pd.DataFrame({
-        "case_id": cases["case_id"],
-        "name": cases[name],
-        "tier": cases["tier"].map(lambda c: labels("tier", c)),
-        "domain": cases["domain"].map(lambda c: labels("domain", c)) + cases["domain_source"].map(lambda s: "" if s == "stated" else "*"),
-        "admin_level": cases["admin_level"].map(lambda c: labels("admin_level", c)),
-        "city_code": cases["city_code"].map(lambda c: labels("city", c)),
-        "applicant_printed": cases["applicant_printed"],
-        "technologies": cases["case_id"].map(techs).fillna(""),
-    })
+    out = pd.DataFrame(
+        {
+            "case_id": cases["case_id"],
+            "name": cases[name],
+            "tier": cases["tier"].map(lambda c: labels("tier", c)),
+            "domain": cases["domain"].map(lambda c: labels("domain", c))
+            + cases["domain_source"].map(lambda s: "" if s == "stated" else "*"),
+            "admin_level": cases["admin_level"].map(lambda c: labels("admin_level", c)),
+            "city_code": cases["city_code"].map(lambda c: labels("city", c)),
+            "applicant_printed": cases["applicant_printed"],
+            "technologies": cases["case_id"].map(techs).fillna(""),
+        }
+    )
     return out.reset_index(drop=True)
 
 
 def outcomes(claims: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Numbers the report gives for each case (first statement of each quantity only)."""
     sel = claims[claims["case_id"].isin(set(cases["case_id"])) & claims["same_as"].isna()]
-    name = "name_zh" if labels.lang == "zh" else "name_en"
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    name, subject = labels.col("name"), labels.col("subject")
     names = cases.set_index("case_id")[name]
-    out = pd.DataFrame({
-        "case_id": sel["case_id"], "name": sel["case_id"].map(names), "subject": sel[subject],
-        "value_printed": sel["qualifier_printed"].fillna("") + sel["value_printed"],
-        "kind": sel["kind"].map(lambda c: labels("kind", c)), "section_id": sel["section_id"],
-        "claim_id": sel["claim_id"],
-    })
+    out = pd.DataFrame(
+        {
+            "case_id": sel["case_id"],
+            "name": sel["case_id"].map(names),
+            "subject": sel[subject],
+            "value_printed": sel["qualifier_printed"].fillna("") + sel["value_printed"],
+            "kind": sel["kind"].map(lambda c: labels("kind", c)),
+            "section_id": sel["section_id"],
+            "claim_id": sel["claim_id"],
+        }
+    )
     return out.sort_values(["case_id", "claim_id"]).reset_index(drop=True)
 
 
 def claims_table(claims: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Claims for reading: indicator, printed value (with its hedge), kind, year, section."""
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
-    return pd.DataFrame({
-        "claim_id": claims["claim_id"], "subject": claims[subject],
-        "value_printed": claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna(""),
-        "kind": claims["kind"].map(lambda c: labels("kind", c)),
-        "ref_year": claims["ref_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
-        "section_id": claims["section_id"],
-    }).reset_index(drop=True)
+    subject = labels.col("subject")
+    return pd.DataFrame(
+        {
+            "claim_id": claims["claim_id"],
+            "subject": claims[subject],
+            "value_printed": claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna(""),
+            "kind": claims["kind"].map(lambda c: labels("kind", c)),
+            "ref_year": claims["ref_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+            "section_id": claims["section_id"],
+        }
+    ).reset_index(drop=True)
 
 
 def policy_table(policies: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
-    name = "name_zh" if labels.lang == "zh" else "name_en"
-    sets = "sets_zh" if labels.lang == "zh" else "sets_en"
-    out = pd.DataFrame({
-        "policy": policies[name], "date": policies["date"].fillna(""),
-        "jurisdiction": policies["jurisdiction"].map(lambda c: labels("scope", c)),
-        "policy_kind": policies["kind"].map(lambda c: labels("policy_kind", c)), "sets": policies[sets],
-        "section_id": policies["section_ids"].map(lambda s: split(s)[0]),
-    })
-    return out.sort_values(["date", "policy"], key=lambda s: s.replace("", "9999") if s.name == "date" else s).reset_index(drop=True)
+    name, sets = labels.col("name"), labels.col("sets")
+    out = pd.DataFrame(
+        {
+            "policy": policies[name],
+            "date": policies["date"].fillna(""),
+            "jurisdiction": policies["jurisdiction"].map(lambda c: labels("scope", c)),
+            "policy_kind": policies["kind"].map(lambda c: labels("policy_kind", c)),
+            "sets": policies[sets],
+            "section_id": policies["section_ids"].map(lambda s: split(s)[0]),
+        }
+    )
+    return out.sort_values(["date", "policy"], key=lambda s: s.replace("", "9999") if s.name == "date" else s).reset_index(
+        drop=True
+    )
 
 
 # ------------------------------------------------------------------ overview
 
+
 def headline(ds, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Key counts of the report and of this dataset (cases as filtered)."""
-    zh = labels.lang == "zh"
     rows = [
-        ("案例" if zh else "Cases", len(cases)),
+        (labels.ui("cases"), len(cases)),
         *[(labels("tier", t), int((cases["tier"] == t).sum())) for t in labels.order("tier")],
         *[(labels("domain", d), int((cases["domain"] == d).sum())) for d in labels.order("domain")],
         *[(labels("applicant_type", a), int((cases["applicant_type"] == a).sum())) for a in labels.order("applicant_type")],
-        ("数值陈述" if zh else "Numeric claims", len(ds.claims)),
-        ("所引政策与文件" if zh else "Policies and documents cited", len(ds.policies)),
-        ("问题领域 / 子问题" if zh else "Problem areas / sub-problems",
-         f"{int(ds.problems['parent_id'].isna().sum())} / {int(ds.problems['parent_id'].notna().sum())}"),
-        ("建议 / 措施" if zh else "Recommendations / measures", f"{len(ds.recommendations)} / {len(ds.measures)}"),
-        ("编码决策" if zh else "Coding decisions logged", len(ds.decisions)),
+        (labels.ui("numeric_claims"), len(ds.claims)),
+        (labels.ui("policies_cited"), len(ds.policies)),
+        (
+            labels.ui("problem_areas"),
+            f"{int(ds.problems['parent_id'].isna().sum())} / {int(ds.problems['parent_id'].notna().sum())}",
+        ),
+        (labels.ui("recs_measures"), f"{len(ds.recommendations)} / {len(ds.measures)}"),
+        (labels.ui("decisions_logged"), len(ds.decisions)),
     ]
     return pd.DataFrame(rows, columns=["subject", "n"]).astype({"n": str})
 
 
 # ------------------------------------------------------------------ chapter 3
 
+
 def problem_tree(problems: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
-    t = "title_zh" if labels.lang == "zh" else "title_en"
-    s = "summary_zh" if labels.lang == "zh" else "summary_en"
-    return pd.DataFrame({
-        "problem_id": problems["problem_id"],
-        "problem": [("" if pd.isna(p) else "　") + title for p, title in zip(problems["parent_id"], problems[t])],
-        "summary": problems[s], "section_id": problems["section_id"],
-    }).reset_index(drop=True)
+    t, s = labels.col("title"), labels.col("summary")
+    return pd.DataFrame(
+        {
+            "problem_id": problems["problem_id"],
+            "problem": [("" if pd.isna(p) else "　") + title for p, title in zip(problems["parent_id"], problems[t])],
+            "summary": problems[s],
+            "section_id": problems["section_id"],
+        }
+    ).reset_index(drop=True)
 
 
 def _area(problem_id: str) -> str:
     return problem_id.split(".")[0]
 
 
-def problem_evidence(problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+def problem_evidence(
+    problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller
+) -> pd.DataFrame:
     """Per problem area: cases illustrating it, and cases practising a measure that answers it (distinct cases)."""
     kept = set(cases["case_id"])
-    ill = links[(links["target_type"] == "problem") & links["case_id"].isin(kept)].assign(area=lambda d: d["target_id"].map(_area))
-    meas_area = answers.dropna(subset=["measure_id"]).assign(area=lambda d: d["problem_id"].map(_area))[["measure_id", "area"]].drop_duplicates()
-    prac = links[(links["target_type"] == "measure") & links["case_id"].isin(kept)].merge(meas_area, left_on="target_id", right_on="measure_id")
-    t = "title_zh" if labels.lang == "zh" else "title_en"
+    ill = links[(links["target_type"] == "problem") & links["case_id"].isin(kept)].assign(
+        area=lambda d: d["target_id"].map(_area)
+    )
+    meas_area = (
+        answers.dropna(subset=["measure_id"])
+        .assign(area=lambda d: d["problem_id"].map(_area))[["measure_id", "area"]]
+        .drop_duplicates()
+    )
+    prac = links[(links["target_type"] == "measure") & links["case_id"].isin(kept)].merge(
+        meas_area, left_on="target_id", right_on="measure_id"
+    )
+    t = labels.col("title")
     areas = problems[problems["parent_id"].isna()]
-    zh = labels.lang == "zh"
-    col_ill = "体现该问题" if zh else "Illustrate the problem"
-    col_prac = "实践对应措施" if zh else "Practise a measure that answers it"
-    out = pd.DataFrame({
-        col_ill: [ill.loc[ill["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
-        col_prac: [prac.loc[prac["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
-    }, index=[f"{a} {n}" for a, n in zip(areas["problem_id"], areas[t])])
+    col_ill, col_prac = labels.ui("illustrate"), labels.ui("practise")
+    out = pd.DataFrame(
+        {
+            col_ill: [ill.loc[ill["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
+            col_prac: [prac.loc[prac["area"] == a, "case_id"].nunique() for a in areas["problem_id"]],
+        },
+        index=[f"{a} {n}" for a, n in zip(areas["problem_id"], areas[t])],
+    )
     return out
 
 
-def problem_evidence_table(problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+def problem_evidence_table(
+    problems: pd.DataFrame, links: pd.DataFrame, answers: pd.DataFrame, cases: pd.DataFrame, labels: Labeller
+) -> pd.DataFrame:
     """Per sub-problem: the cases that illustrate it and those practising a measure that answers it."""
-    name = "name_zh" if labels.lang == "zh" else "name_en"
-    t = "title_zh" if labels.lang == "zh" else "title_en"
+    name, t = labels.col("name"), labels.col("title")
     names = cases.set_index("case_id")[name]
     kept = set(cases["case_id"])
-    sep = "；" if labels.lang == "zh" else "; "
+    sep = labels.language.item_sep
     rows = []
     for _, p in problems[problems["parent_id"].notna()].iterrows():
         pid = p["problem_id"]
         ill = links[(links["target_type"] == "problem") & (links["target_id"] == pid) & links["case_id"].isin(kept)]["case_id"]
         meas = set(answers.loc[answers["problem_id"] == pid, "measure_id"].dropna())
         prac = links[(links["target_type"] == "measure") & links["target_id"].isin(meas) & links["case_id"].isin(kept)]["case_id"]
-        rows.append({
-            "problem_id": pid, "problem": p[t],
-            "illustrates": sep.join(f"{names[c]}" for c in sorted(set(ill))),
-            "practises": sep.join(f"{names[c]}" for c in sorted(set(prac))),
-        })
+        rows.append(
+            {
+                "problem_id": pid,
+                "problem": p[t],
+                "illustrates": sep.join(f"{names[c]}" for c in sorted(set(ill))),
+                "practises": sep.join(f"{names[c]}" for c in sorted(set(prac))),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------ chapter 4
 
+
 def measure_table(recs: pd.DataFrame, measures: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
-    t = "title_zh" if labels.lang == "zh" else "title_en"
+    t = labels.col("title")
     rec_title = recs.set_index("rec_id")[t]
-    return pd.DataFrame({
-        "rec_id": measures["rec_id"].map(lambda r: f"{r} {rec_title[r]}"),
-        "measure_id": measures["measure_id"], "measure": measures[t],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "rec_id": measures["rec_id"].map(lambda r: f"{r} {rec_title[r]}"),
+            "measure_id": measures["measure_id"],
+            "measure": measures[t],
+        }
+    ).reset_index(drop=True)
 
 
 def link_matrix(answers: pd.DataFrame, problems: pd.DataFrame, recs: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Problem areas × recommendations: number of links (area- and measure-level); stated pairs in ``attrs``."""
-    t = "title_zh" if labels.lang == "zh" else "title_en"
+    t = labels.col("title")
     a = answers.assign(area=answers["problem_id"].map(_area))
     areas = problems[problems["parent_id"].isna()]
     m = pd.crosstab(a["area"], a["rec_id"]).reindex(index=list(areas["problem_id"]), columns=list(recs["rec_id"]), fill_value=0)
@@ -290,34 +327,50 @@ def link_matrix(answers: pd.DataFrame, problems: pd.DataFrame, recs: pd.DataFram
 
 
 def practising_cases(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
-    name = "name_zh" if labels.lang == "zh" else "name_en"
-    t = "title_zh" if labels.lang == "zh" else "title_en"
-    reason = "reason_zh" if labels.lang == "zh" else "reason_en"
+    name, t, reason = labels.col("name"), labels.col("title"), labels.col("reason")
     prac = links[(links["target_type"] == "measure") & links["case_id"].isin(set(cases["case_id"]))]
     mt = measures.set_index("measure_id")[t]
     names = cases.set_index("case_id")[name]
-    out = pd.DataFrame({
-        "measure_id": prac["target_id"], "measure": prac["target_id"].map(mt),
-        "case_id": prac["case_id"], "name": prac["case_id"].map(names), "reason": prac[reason],
-    })
+    out = pd.DataFrame(
+        {
+            "measure_id": prac["target_id"],
+            "measure": prac["target_id"].map(mt),
+            "case_id": prac["case_id"],
+            "name": prac["case_id"].map(names),
+            "reason": prac[reason],
+        }
+    )
     return out.sort_values(["measure_id", "case_id"]).reset_index(drop=True)
 
 
-def practice_by_rec(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, recs: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+def practice_by_rec(
+    links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, recs: pd.DataFrame, labels: Labeller
+) -> pd.DataFrame:
     """Recommendations × domain: distinct cases practising at least one of the recommendation's measures."""
-    t = "title_zh" if labels.lang == "zh" else "title_en"
-    prac = links[(links["target_type"] == "measure")].merge(measures[["measure_id", "rec_id"]], left_on="target_id", right_on="measure_id")
+    t = labels.col("title")
+    prac = links[(links["target_type"] == "measure")].merge(
+        measures[["measure_id", "rec_id"]], left_on="target_id", right_on="measure_id"
+    )
     prac = prac.merge(cases[["case_id", "domain"]], on="case_id")[["rec_id", "case_id", "domain"]].drop_duplicates()
-    m = pd.crosstab(prac["rec_id"], prac["domain"]).reindex(index=list(recs["rec_id"]), columns=labels.order("domain"), fill_value=0)
+    m = pd.crosstab(prac["rec_id"], prac["domain"]).reindex(
+        index=list(recs["rec_id"]), columns=labels.order("domain"), fill_value=0
+    )
     m.index = [f"{r} {n}" for r, n in zip(recs["rec_id"], recs[t])]
     m.columns = [labels("domain", c) for c in m.columns]
     return m.astype(int)
 
 
-def conclusion_table(problems: pd.DataFrame, recs: pd.DataFrame, measures: pd.DataFrame, answers: pd.DataFrame, links: pd.DataFrame,
-                     cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
+def conclusion_table(
+    problems: pd.DataFrame,
+    recs: pd.DataFrame,
+    measures: pd.DataFrame,
+    answers: pd.DataFrame,
+    links: pd.DataFrame,
+    cases: pd.DataFrame,
+    labels: Labeller,
+) -> pd.DataFrame:
     """Each problem area beside the recommendation the report states for it, its measures and practising cases."""
-    t = "title_zh" if labels.lang == "zh" else "title_en"
+    t = labels.col("title")
     stated = answers[(answers["link"] == "stated") & answers["measure_id"].isna()]
     kept = set(cases["case_id"])
     rows = []
@@ -325,8 +378,17 @@ def conclusion_table(problems: pd.DataFrame, recs: pd.DataFrame, measures: pd.Da
         p = problems.set_index("problem_id").loc[s["problem_id"]]
         r = recs.set_index("rec_id").loc[s["rec_id"]]
         ms = set(measures.loc[measures["rec_id"] == s["rec_id"], "measure_id"])
-        n_cases = links[(links["target_type"] == "measure") & links["target_id"].isin(ms) & links["case_id"].isin(kept)]["case_id"].nunique()
-        rows.append({"problem": f"{s['problem_id']} {p[t]}", "rec_id": f"{s['rec_id']} {r[t]}", "measures_n": str(len(ms)), "cases_n": str(n_cases)})
+        n_cases = links[(links["target_type"] == "measure") & links["target_id"].isin(ms) & links["case_id"].isin(kept)][
+            "case_id"
+        ].nunique()
+        rows.append(
+            {
+                "problem": f"{s['problem_id']} {p[t]}",
+                "rec_id": f"{s['rec_id']} {r[t]}",
+                "measures_n": str(len(ms)),
+                "cases_n": str(n_cases),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -349,53 +411,71 @@ def select_claims(claims: pd.DataFrame, sections=(), units=None, kinds=None, fir
     return claims[mask]
 
 
-def chapter2_panels(cases: pd.DataFrame, recounted: pd.DataFrame, labels: Labeller, show_printed: bool = True) -> list[tuple[str, pd.DataFrame]]:
+def chapter2_panels(
+    cases: pd.DataFrame, recounted: pd.DataFrame, labels: Labeller, show_printed: bool = True
+) -> list[tuple[str, pd.DataFrame]]:
     """The four single-column breakdowns of chapter 2, recounted beside the printed counts (when ``show_printed``)."""
     panels = []
-    for column, vocab in (("admin_level", "admin_level"), ("applicant_type", "applicant_type"), ("domain", "domain"), ("tier", "tier")):
+    for column, vocab in (
+        ("admin_level", "admin_level"),
+        ("applicant_type", "applicant_type"),
+        ("domain", "domain"),
+        ("tier", "tier"),
+    ):
         printed = printed_by(recounted, column) if show_printed else None
-        panels.append((labels.column(column) if column != "admin_level" else labels.column("admin_level"),
-                       breakdown(cases, column, labels, vocab, printed)))
+        panels.append(
+            (
+                labels.column(column) if column != "admin_level" else labels.column("admin_level"),
+                breakdown(cases, column, labels, vocab, printed),
+            )
+        )
     return panels
 
 
 def place_counts(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Chapter-2 counts by city and district (aggregates whose filter names a region or district)."""
     sel = recounted[recounted["filter"].str.contains("region_code=|district_code=", regex=True)]
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
+    subject = labels.col("subject")
     return pd.DataFrame({"label": sel[subject], "recounted": sel["recounted"], "printed": sel["printed"]}).reset_index(drop=True)
 
 
 def recount_table(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
-    return pd.DataFrame({
-        "claim_id": recounted["claim_id"], "check": recounted[subject], "printed": recounted["value_printed"],
-        "recounted": recounted["recounted"].astype(str),
-        "verdict": recounted["match"].map(lambda m: labels.ui("match") if m else labels.ui("mismatch")),
-        "section_id": recounted["section_id"],
-    })
+    subject = labels.col("subject")
+    return pd.DataFrame(
+        {
+            "claim_id": recounted["claim_id"],
+            "check": recounted[subject],
+            "printed": recounted["value_printed"],
+            "recounted": recounted["recounted"].astype(str),
+            "verdict": recounted["match"].map(lambda m: labels.ui("match") if m else labels.ui("mismatch")),
+            "section_id": recounted["section_id"],
+        }
+    )
 
 
 # ------------------------------------------------------------------ city profiles
+
 
 def city_facts(ds, city: str, labels: Labeller) -> pd.DataFrame:
     """One row per city (all cities when ``city`` is 'all'): names, jurisdiction, counts of cases, claims and policies."""
     rows = []
     codes = list(ds.cities["city_code"]) if city == ALL else [city]
-    zh = labels.lang == "zh"
     for code in codes:
         c = ds.cities.set_index("city_code").loc[code]
         cases = filter_cases(ds.cases, city=code)
-        tiers = (("、" if zh else ", ").join(f"{labels('tier', t)} {int((cases['tier'] == t).sum())}" for t in labels.order("tier") if (cases["tier"] == t).any())
-                 or ("无" if zh else "none"))
-        rows.append({
-            ("城市" if zh else "City"): f"{c['name_zh_hans']} · {c['name_zh_hant']} · {c['name_en']}",
-            ("辖区" if zh else "Jurisdiction"): labels("scope", c["jurisdiction"]),
-            ("案例" if zh else "Cases"): str(len(cases)),
-            ("案例类别" if zh else "By tier"): tiers,
-            ("关于本市的数字" if zh else "Numbers about it"): str(len(filter_claims(ds.claims, ds.cases, city=code))),
-            ("相关政策" if zh else "Policies that concern it"): str(len(filter_policies(ds.policies, ds.cities, code))),
-        })
+        tiers = labels.language.list_sep.join(
+            f"{labels('tier', t)} {int((cases['tier'] == t).sum())}" for t in labels.order("tier") if (cases["tier"] == t).any()
+        ) or labels.ui("none")
+        rows.append(
+            {
+                labels.ui("facts_city"): f"{c['name_zh_hans']} · {c['name_zh_hant']} · {c['name_en']}",
+                labels.ui("facts_jurisdiction"): labels("scope", c["jurisdiction"]),
+                labels.ui("facts_cases"): str(len(cases)),
+                labels.ui("facts_tiers"): tiers,
+                labels.ui("facts_claims"): str(len(filter_claims(ds.claims, ds.cases, city=code))),
+                labels.ui("facts_policies"): str(len(filter_policies(ds.policies, ds.cities, code))),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -405,12 +485,9 @@ def city_claims(claims: pd.DataFrame, city: str, labels: Labeller) -> pd.DataFra
     return claims_table(sel, labels)
 
 
-def case_sentence(cases: pd.DataFrame, city: str, domain: str, labels: Labeller, total: int) -> tuple[str, str]:
-    """An honest sentence on how many cases the selection holds (zh, en)."""
-    place_zh = labels("city", city) if city != ALL else "大湾区"
-    place_en = labels("city", city) if city != ALL else "the Bay Area"
-    n = len(cases)
-    if n == 0:
-        return (f"在报告收录的{total}个案例中，{place_zh}没有案例；下面仍列出报告中与之相关的政策和数字。",
-                f"None of the report's {total} cases comes from {place_en}; the policies and numbers that concern it are still listed below.")
-    return (f"在报告收录的{total}个案例中，{place_zh}有{n}个。", f"{n} of the report's {total} cases are implemented in {place_en}.")
+def case_sentence(cases: pd.DataFrame, city: str, domain: str, labels: Labeller, total: int) -> str:
+    """An honest sentence, in the labeller's language, on how many cases the selection holds."""
+    place = labels("city", city) if city != ALL else labels.ui("bay_area")
+    if cases.empty:
+        return labels.say("cases_none", total=total, place=place)
+    return labels.say("cases_some", total=total, place=place, n=len(cases))

@@ -14,26 +14,38 @@ the current inputs gives the action and a reason a person can read:
 
 Markdown edits and presentation tags never re-execute a notebook.
 """
+
 from __future__ import annotations
 
-import hashlib
+import copy
 import json
 import sys
 from importlib import metadata
 from pathlib import Path
 
-from . import paths
+from .. import languages, paths
+from ..files import atomic_write, sha
 
 #: Packages whose versions shape what a notebook outputs.
-SHAPING = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "ipykernel", "ipython", "nbformat", "nbclient",
-           "papermill", "pylopdf-fonts-zh-cn", "pillow")
-#: Modules of gba_utils that never run inside a kernel (they only affect rendering or orchestration).
-HOST_ONLY = {"html.py", "pipeline.py", "cli.py", "cache.py", "codebook.py", "exports.py"}
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
-
+SHAPING = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "ipykernel",
+    "ipython",
+    "nbformat",
+    "nbclient",
+    "papermill",
+    "pylopdf-fonts-zh-cn",
+    "pillow",
+)
+PACKAGE = Path(__file__).resolve().parent.parent
+#: Parts of gba_utils that never run inside a kernel (they render or orchestrate); every other module shapes outputs.
+HOST_ONLY = ("pipeline/", "cli.py", "data/codebook.py")
+#: Parts that shape how a page is rendered from its executed notebook.
+RENDERING = ("pipeline/pages.py", "pipeline/plan.py", "research/outputs.py", "data/codes.py")
 
 _MEMO: dict = {}
 
@@ -50,6 +62,17 @@ def _files(folder: Path, pattern: str) -> dict[str, str]:
     return _MEMO[key]
 
 
+def _package(parts: tuple[str, ...], inside: bool) -> dict[str, str]:
+    """Hashes of the package's modules whose path (relative to the package) starts with one of ``parts`` (or none)."""
+    if "package" not in _MEMO:
+        _MEMO["package"] = {p.relative_to(PACKAGE).as_posix(): sha(p.read_bytes()) for p in sorted(PACKAGE.rglob("*.py"))}
+    return {f"gba_utils/{k}": v for k, v in _MEMO["package"].items() if k.startswith(parts) == inside}
+
+
+def _languages() -> dict[str, str]:
+    return _files(languages.FOLDER, "*.toml")
+
+
 def package_versions() -> dict[str, str]:
     if "versions" in _MEMO:
         return _MEMO["versions"]
@@ -64,10 +87,16 @@ def package_versions() -> dict[str, str]:
 
 
 def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
-    code = [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in nb_json["cells"] if c["cell_type"] == "code"]
-    inputs = {"code cells": sha(json.dumps(code).encode()), "parameters": sha(json.dumps(params, sort_keys=True, default=str).encode())}
-    pkg = Path(__file__).resolve().parent
-    inputs |= {k: v for k, v in _files(pkg, "*.py").items() if Path(k).name not in HOST_ONLY}
+    code = [
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        for c in nb_json["cells"]
+        if c["cell_type"] == "code"
+    ]
+    inputs = {
+        "code cells": sha(json.dumps(code).encode()),
+        "parameters": sha(json.dumps(params, sort_keys=True, default=str).encode()),
+    }
+    inputs |= _package(HOST_ONLY, inside=False) | _languages()
     data_dir = paths.data_dir(params.get("data_dir"))
     inputs |= _files(data_dir, "*.csv") | _files(data_dir / "geo", "*.geojson")
     inputs["package versions"] = sha(json.dumps(package_versions(), sort_keys=True).encode())
@@ -76,10 +105,9 @@ def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
 
 def render_inputs(nb_json: dict, show_code: bool) -> dict[str, str]:
     cells = [(c["cell_type"], c["source"], c.get("metadata", {}).get("tags", [])) for c in nb_json["cells"]]
-    pkg = Path(__file__).resolve().parent
     inputs = {"markdown": sha(json.dumps(cells).encode()), "show_code": str(show_code)}
-    inputs |= {k: v for k, v in _files(pkg, "*.py").items() if Path(k).name in ("html.py", "catalog.py", "exports.py")}
-    inputs |= _files(pkg / "templates", "*")
+    inputs |= _package(RENDERING, inside=True) | _languages()
+    inputs |= _files(Path(paths.TEMPLATES), "*")
     return inputs
 
 
@@ -87,7 +115,7 @@ def manifest_path(out_dir: str, slug: str) -> Path:
     return paths.BUILD / "cache" / out_dir / f"{slug}.json"
 
 
-def _changed(old: dict, new: dict, label_same: str) -> str | None:
+def _changed(old: dict, new: dict) -> str | None:
     diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     if not diff:
         return None
@@ -108,10 +136,10 @@ def decide(job, site: Path, force: bool = False) -> tuple[str, str]:
     if not manifest.exists() or not executed.exists():
         return "run", "no previous run"
     old = json.loads(manifest.read_text(encoding="utf-8"))
-    why = _changed(old.get("execution", {}), execution_inputs(nb_json, params), "")
+    why = _changed(old.get("execution", {}), execution_inputs(nb_json, params))
     if why:
         return "run", why
-    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code), "")
+    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code))
     page = site / job.out_dir / f"{job.slug}.html"
     if why:
         return "render", why.replace("markdown changed", "markdown or tags changed")
@@ -129,17 +157,22 @@ def snapshot(job) -> dict:
     return {"execution": execution_inputs(nb_json, dict(job.params)), "render": render_inputs(nb_json, job.show_code)}
 
 
-def record(job, inputs: dict, page: bytes) -> None:
-    """Store the inputs of a successful run and a hash of the page it wrote (called after the page is written)."""
-    from .pipeline import atomic_write
+def record(job, inputs: dict, page: bytes, title: str = "") -> None:
+    """Store the inputs of a successful run, a hash of the page it wrote and its title (after the page is written)."""
+    manifest = {**inputs, "page": sha(page), "title": title}
+    atomic_write(
+        manifest_path(job.out_dir, job.slug), json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    )
 
-    atomic_write(manifest_path(job.out_dir, job.slug), json.dumps({**inputs, "page": sha(page)}, indent=1, sort_keys=True).encode())
+
+def recorded_title(job) -> str:
+    """The title of the page the last successful run of ``job`` wrote."""
+    manifest = manifest_path(job.out_dir, job.slug)
+    return json.loads(manifest.read_text(encoding="utf-8")).get("title", "") if manifest.exists() else ""
 
 
 def merge_outputs(source, executed):
     """The current notebook (new markdown, same code) with the outputs of a cached run."""
-    import copy
-
     merged = copy.deepcopy(source)
     done = [c for c in executed.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]

@@ -6,16 +6,19 @@ defence against CSV injection); in the XLSX copies every text cell is stored as 
 string, so nothing becomes a formula. Numbers stay numbers. The files are
 byte-stable: fixed workbook dates and zip timestamps.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from .io import decode
-from .schema import TABLES, Table
+from ..data.reading import decode
+from ..data.schema import TABLES, Table
+from ..files import atomic_write
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 FIXED = datetime(2022, 1, 1)
@@ -85,10 +88,11 @@ def _stable_zip(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                import re
-
-                body = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>",
-                              lambda m: b"<dcterms:" + m.group(1) + m.group(2) + b">2022-01-01T00:00:00Z</dcterms:" + m.group(1) + b">", body)
+                body = re.sub(
+                    rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>",
+                    lambda m: b"<dcterms:" + m.group(1) + m.group(2) + b">2022-01-01T00:00:00Z</dcterms:" + m.group(1) + b">",
+                    body,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
@@ -98,8 +102,6 @@ def _stable_zip(data: bytes) -> bytes:
 
 def export_all(data_dir: Path, out_dir: Path) -> list[str]:
     """Write every table as CSV and XLSX, plus datapackage.json, into ``out_dir``."""
-    from .pipeline import atomic_write
-
     written = []
     for table in TABLES:
         header, rows = _rows(data_dir / table.path, table)

@@ -4,16 +4,17 @@ Every rule reports :class:`~gba_utils.errors.Problem` records naming file, line,
 column, value and what was expected; :func:`validate` runs all of them and raises
 one :class:`~gba_utils.errors.DataError` listing every problem at once.
 """
+
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
+from .filters import recount, split
 from .schema import BY_NAME, CITY, DISTRICT, SCOPE, TABLES, Field, Table
 
 Frames = dict[str, pd.DataFrame]
@@ -24,11 +25,6 @@ def check(fn):
     """Register a cross-table check (a named function returning problems)."""
     CHECKS.append(fn)
     return fn
-
-
-def split(value) -> list[str]:
-    """Items of a ';'-separated cell."""
-    return [] if value is None or (isinstance(value, float) and pd.isna(value)) else [v.strip() for v in str(value).split(";") if v.strip()]
 
 
 def allowed_codes(vocab: str, frames: Frames) -> set[str]:
@@ -70,8 +66,13 @@ def _column_schema(f: Field, frames: Frames) -> pa.Column:
         checks.append(pa.Check.isin(sorted(codes), error=_rule("unknown-code", _describe_vocab(f.vocab, codes))))
     if f.vocab and f.multi:
         codes = allowed_codes(f.vocab, frames)
-        checks.append(pa.Check(lambda v, c=codes: all(i in c for i in split(v)), element_wise=True,
-                               error=_rule("unknown-code", "every ';'-separated item " + _describe_vocab(f.vocab, codes))))
+        checks.append(
+            pa.Check(
+                lambda v, c=codes: all(i in c for i in split(v)),
+                element_wise=True,
+                error=_rule("unknown-code", "every ';'-separated item " + _describe_vocab(f.vocab, codes)),
+            )
+        )
     dtype = {"integer": "Int64", "number": "Float64", "string": "str"}[f.type]
     return pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True, required=True)
 
@@ -117,8 +118,16 @@ def check_table(table: Table, frame: pd.DataFrame, frames: Frames, file: str) ->
                 column = None
             line = None if index is None or (isinstance(index, float) and pd.isna(index)) else int(index)
             if check_name in ("field_uniqueness", "multiple_fields_uniqueness") or column == table.name:
-                problems.append(Problem(file, line, column if column in table.columns else ",".join(table.key), value,
-                                        f"a unique key {table.key}", "duplicate-key"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column if column in table.columns else ",".join(table.key),
+                        value,
+                        f"a unique key {table.key}",
+                        "duplicate-key",
+                    )
+                )
                 continue
             if check_name in RULES:
                 problems.append(Problem(file, line, column, value, check_name, RULES[check_name]))
@@ -146,6 +155,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 # ---------------------------------------------------------------- cross-table checks
 
+
 @check
 def foreign_keys(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Every reference between tables resolves, within the same edition."""
@@ -167,9 +177,16 @@ def foreign_keys(frames: Frames, files: dict[str, str]) -> list[Problem]:
                 items = split(row[f.name]) if f.multi else ([] if pd.isna(row[f.name]) else [row[f.name]])
                 for item in items:
                     if ((row["edition"] if has_ed else None), item) not in keys:
-                        out.append(Problem(files[table.name], int(line), f.name, item,
-                                           f"an existing {target_table}.{target_col} of edition {row.get('edition')}",
-                                           "foreign-key"))
+                        out.append(
+                            Problem(
+                                files[table.name],
+                                int(line),
+                                f.name,
+                                item,
+                                f"an existing {target_table}.{target_col} of edition {row.get('edition')}",
+                                "foreign-key",
+                            )
+                        )
     return out
 
 
@@ -184,9 +201,13 @@ def case_link_targets(frames: Frames, files: dict[str, str]) -> list[Problem]:
     for line, row in frames["case_links"].iterrows():
         kind = row["target_type"]
         if kind in ids and row["target_id"] not in ids[kind]:
-            out.append(Problem(files["case_links"], int(line), "target_id", row["target_id"], f"an existing {kind} id", "foreign-key"))
+            out.append(
+                Problem(files["case_links"], int(line), "target_id", row["target_id"], f"an existing {kind} id", "foreign-key")
+            )
         if kind in rel and row["relation"] != rel[kind]:
-            out.append(Problem(files["case_links"], int(line), "relation", row["relation"], f"'{rel[kind]}' for a {kind}", "relation"))
+            out.append(
+                Problem(files["case_links"], int(line), "relation", row["relation"], f"'{rel[kind]}' for a {kind}", "relation")
+            )
     return out
 
 
@@ -209,46 +230,56 @@ def measure_ids_match_recommendation(frames: Frames, files: dict[str, str]) -> l
     """Measure R2.M03 belongs to recommendation R2."""
     if "measures" not in frames:
         return []
-    return [Problem(files["measures"], int(line), "rec_id", row["rec_id"], f"{row['measure_id'].split('.')[0]!r} (the prefix of {row['measure_id']})", "hierarchy")
-            for line, row in frames["measures"].iterrows() if not str(row["measure_id"]).startswith(f"{row['rec_id']}.")]
-
-
-FILTER = re.compile(r"^([a-z_]+)=([^&=]*)$")
-
-
-def count_cases(cases: pd.DataFrame, flt: str | None) -> int:
-    """Number of cases matching ``col=value&col=value`` (an empty filter counts all)."""
-    mask = pd.Series(True, index=cases.index)
-    for part in split((flt if isinstance(flt, str) else "").replace("&", ";")):
-        m = FILTER.match(part)
-        if not m or m.group(1) not in cases.columns:
-            raise ValueError(part)
-        mask &= cases[m.group(1)].astype("string").fillna("") == m.group(2)
-    return int(mask.sum())
+    return [
+        Problem(
+            files["measures"],
+            int(line),
+            "rec_id",
+            row["rec_id"],
+            f"{row['measure_id'].split('.')[0]!r} (the prefix of {row['measure_id']})",
+            "hierarchy",
+        )
+        for line, row in frames["measures"].iterrows()
+        if not str(row["measure_id"]).startswith(f"{row['rec_id']}.")
+    ]
 
 
 @check
 def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
-    """Every count chapter 2 states about the cases is reproduced by the coded cases."""
+    """Every count chapter 2 states about the cases is reproduced by the coded cases (:func:`.filters.recount`)."""
     if not {"case_aggregates", "cases", "claims"} <= frames.keys():
         return []
     out = []
-    claims = frames["claims"].set_index(["edition", "claim_id"])
-    for line, row in frames["case_aggregates"].iterrows():
-        key = (row["edition"], row["claim_id"])
-        if key not in claims.index:
-            continue  # reported by foreign_keys
-        cases = frames["cases"][frames["cases"]["edition"] == row["edition"]]
-        try:
-            got = count_cases(cases, row["filter"])
-        except ValueError as exc:
-            out.append(Problem(files["case_aggregates"], int(line), "filter", str(exc), "conditions column=value on columns of cases.csv", "filter"))
-            continue
-        printed = claims.loc[key]
-        if got != printed["value"]:
-            out.append(Problem(files["cases"], None, None, got,
-                               f"{printed['value']:g} cases for {row['filter'] if isinstance(row['filter'], str) else 'all cases'} as printed in claim {row['claim_id']} "
-                               f"('{printed['value_printed']}', section {printed['section_id']})", "aggregate"))
+    claims, cases, aggregates = frames["claims"], frames["cases"], frames["case_aggregates"]
+    for edition in sorted(set(aggregates["edition"])):
+        mine = aggregates[aggregates["edition"] == edition]
+        known = set(claims.loc[claims["edition"] == edition, "claim_id"])
+        mine = mine[mine["claim_id"].isin(known)]  # a missing claim is reported by foreign_keys
+        rows = recount(cases[cases["edition"] == edition], claims[claims["edition"] == edition], mine)
+        for r in rows.itertuples(index=False):
+            if r.error:
+                out.append(
+                    Problem(
+                        files["case_aggregates"],
+                        int(r.line),
+                        "filter",
+                        r.error,
+                        "conditions column=value on columns of cases.csv",
+                        "filter",
+                    )
+                )
+            elif not r.match:
+                out.append(
+                    Problem(
+                        files["cases"],
+                        None,
+                        None,
+                        r.recounted,
+                        f"{r.printed:g} cases for {r.filter or 'all cases'} as printed in claim {r.claim_id} "
+                        f"('{r.value_printed}', section {r.section_id})",
+                        "aggregate",
+                    )
+                )
     return out
 
 

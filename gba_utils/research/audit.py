@@ -9,6 +9,7 @@ Every result shows the claims it uses, the arithmetic, the tolerance and a verdi
 written between ``⟦`` and ``⟧`` and put in the reader's language by :meth:`~gba_utils.labels.Labeller.phrase`):
 ``consistent``, ``rounded_generously``, ``inconsistent`` or ``cannot_check``.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .validate import count_cases, split
+from .. import languages
+from ..data.filters import recount, split
+from .labels import Labeller
 
 CONSISTENT, GENEROUS, INCONSISTENT, CANNOT = "consistent", "rounded_generously", "inconsistent", "cannot_check"
 VERDICT_ORDER = (INCONSISTENT, GENEROUS, CANNOT, CONSISTENT)
@@ -27,8 +30,7 @@ VERDICT_ORDER = (INCONSISTENT, GENEROUS, CANNOT, CONSISTENT)
 class Outcome:
     check_id: str
     kind: str
-    title_zh: str
-    title_en: str
+    titles: dict[str, str]  # title in each language, keyed by language code
     claims: list[str]
     arithmetic: str
     verdict: str
@@ -75,9 +77,11 @@ KINDS: dict[str, Kind] = {}
 
 def kind(name: str):
     """Register the function that runs checks of one kind (returns arithmetic, verdict, tolerance text)."""
+
     def deco(fn):
         KINDS[name] = fn
         return fn
+
     return deco
 
 
@@ -91,7 +95,11 @@ def _sum(row, c, o):
     *parts, whole = c
     total = sum(float(p["value"]) for p in parts)
     text = " + ".join(fmt(p["value"]) for p in parts) + f" = {fmt(total)}; {whole['claim_id']} = {fmt(whole['value'])}"
-    return text, judge(total, float(whole["value"]), "exact", _tol(row, "strict"), _tol(row, "loose")), f"±{fmt(_tol(row, 'strict'))}"
+    return (
+        text,
+        judge(total, float(whole["value"]), "exact", _tol(row, "strict"), _tol(row, "loose")),
+        f"±{fmt(_tol(row, 'strict'))}",
+    )
 
 
 @kind("part_le_whole")
@@ -110,7 +118,11 @@ def _share(row, c, o):
     pct = 100 * float(part["value"]) / float(whole["value"])
     q = stated["qualifier"]
     text = f"{fmt(part['value'])} ÷ {fmt(whole['value'])} = {pct:.1f} %; ⟦stated⟧ {HEDGE.get(q, '')} {fmt(stated['value'])} %"
-    return text, judge(pct, float(stated["value"]), q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} / {fmt(_tol(row, 'loose'))} ⟦pp⟧"
+    return (
+        text,
+        judge(pct, float(stated["value"]), q, _tol(row, "strict"), _tol(row, "loose")),
+        f"{fmt(_tol(row, 'strict'))} / {fmt(_tol(row, 'loose'))} ⟦pp⟧",
+    )
 
 
 @kind("rate_period")
@@ -119,8 +131,10 @@ def _rate(row, c, o):
     days = float(total["value"]) / float(daily["value"])
     per_days = float(period["value"]) * {"year": 365.25, "month": 30.44, "day": 1.0}.get(period["unit"], float("nan"))
     q = period["qualifier"]
-    text = (f"{fmt(total['value'])} ÷ {fmt(daily['value'])}⟦per_day⟧ = {days:.1f} ⟦d⟧; "
-            f"⟦stated_period⟧ {HEDGE.get(q, '')} {fmt(period['value'])} ⟦unit:{period['unit']}⟧ = {per_days:.1f} ⟦d⟧")
+    text = (
+        f"{fmt(total['value'])} ÷ {fmt(daily['value'])}⟦per_day⟧ = {days:.1f} ⟦d⟧; "
+        f"⟦stated_period⟧ {HEDGE.get(q, '')} {fmt(period['value'])} ⟦unit:{period['unit']}⟧ = {per_days:.1f} ⟦d⟧"
+    )
     return text, judge(days, per_days, q, _tol(row, "strict"), _tol(row, "loose")), f"{fmt(_tol(row, 'strict'))} ⟦d⟧"
 
 
@@ -132,7 +146,11 @@ def _per_capita(row, c, o):
     pop = o[0]
     rate = float(daily["value"]) / float(pop["value"]) * 1e4
     text = f"{fmt(daily['value'])} ÷ {fmt(pop['value'])} ({pop['ref_id']}, {int(pop['year'])}) × 10,000 = {rate:.2f}; ⟦stated⟧ {fmt(stated['value'])}"
-    return text, judge(rate, float(stated["value"]), stated["qualifier"], _tol(row, "strict"), _tol(row, "loose")), f"±{fmt(_tol(row, 'strict'))} / ±{fmt(_tol(row, 'loose'))}"
+    return (
+        text,
+        judge(rate, float(stated["value"]), stated["qualifier"], _tol(row, "strict"), _tol(row, "loose")),
+        f"±{fmt(_tol(row, 'strict'))} / ±{fmt(_tol(row, 'loose'))}",
+    )
 
 
 @kind("implied_base")
@@ -145,8 +163,13 @@ def _implied(row, c, o):
     ref = o[0]
     rel = base / float(ref["value"]) - 1
     text += f"; {ref['ref_id']} ({int(ref['year'])}) = {fmt(ref['value'])}: {100 * rel:+.1f} %"
-    return text, judge(rel, 0.0, share["qualifier"] if share["qualifier"] == "about" else "exact", _tol(row, "strict"), _tol(row, "loose")), \
-        f"±{100 * _tol(row, 'strict'):g} % / ±{100 * _tol(row, 'loose'):g} %"
+    return (
+        text,
+        judge(
+            rel, 0.0, share["qualifier"] if share["qualifier"] == "about" else "exact", _tol(row, "strict"), _tol(row, "loose")
+        ),
+        f"±{100 * _tol(row, 'strict'):g} % / ±{100 * _tol(row, 'loose'):g} %",
+    )
 
 
 @kind("conflict")
@@ -154,7 +177,11 @@ def _conflict(row, c, o):
     a, b = c
     ratio = max(float(a["value"]), float(b["value"])) / min(float(a["value"]), float(b["value"]))
     text = f"{a['claim_id']} {fmt(a['value'])} ⟦vs⟧ {b['claim_id']} {fmt(b['value'])}: ⟦ratio⟧ {ratio:.1f}"
-    return text, CONSISTENT if ratio <= _tol(row, "strict") or ratio == 1 else INCONSISTENT, f"⟦ratio⟧ ≤ {fmt(_tol(row, 'strict'))}"
+    return (
+        text,
+        CONSISTENT if ratio <= _tol(row, "strict") or ratio == 1 else INCONSISTENT,
+        f"⟦ratio⟧ ≤ {fmt(_tol(row, 'strict'))}",
+    )
 
 
 @kind("growth_needed")
@@ -162,8 +189,10 @@ def _growth(row, c, o):
     actual, target, growth = c
     years = int(target["ref_year"]) - int(actual["ref_year"])
     need = 100 * ((float(target["value"]) / float(actual["value"])) ** (1 / years) - 1)
-    text = (f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f} %⟦per_year⟧ "
-            f"({int(actual['ref_year'])}→{int(target['ref_year'])}); ⟦growth_in⟧{int(growth['ref_year'])}⟦year_growth⟧: {fmt(growth['value'])} %")
+    text = (
+        f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f} %⟦per_year⟧ "
+        f"({int(actual['ref_year'])}→{int(target['ref_year'])}); ⟦growth_in⟧{int(growth['ref_year'])}⟦year_growth⟧: {fmt(growth['value'])} %"
+    )
     return text, CONSISTENT if need <= float(growth["value"]) else INCONSISTENT, "⟦needed_le_observed⟧"
 
 
@@ -188,8 +217,18 @@ def run_listed(checks: pd.DataFrame, claims: pd.DataFrame, outside: pd.DataFrame
         for i, s in zip(split(row.get("outside_ids")), o):
             s["ref_id"] = i
         text, verdict, tol = KINDS[row["kind"]](row, c, o)
-        out.append(Outcome(row["check_id"], row["kind"], row["title_zh"], row["title_en"], split(row["claim_ids"]), text, verdict, tol,
-                           split(row.get("outside_ids"))))
+        out.append(
+            Outcome(
+                row["check_id"],
+                row["kind"],
+                _titles(row),
+                split(row["claim_ids"]),
+                text,
+                verdict,
+                tol,
+                split(row.get("outside_ids")),
+            )
+        )
     return out
 
 
@@ -200,24 +239,45 @@ def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
     for _, c in claims[claims["same_as"].notna()].iterrows():
         first = by_claim.loc[c["same_as"]]
         same = float(c["value"]) == float(first["value"]) and c["unit"] == first["unit"]
-        hedge = "" if c["qualifier"] == first["qualifier"] else f"; ⟦hedges_differ⟧ (⟦qualifier:{first['qualifier']}⟧ ⟦vs⟧ ⟦qualifier:{c['qualifier']}⟧)"
+        hedge = (
+            ""
+            if c["qualifier"] == first["qualifier"]
+            else f"; ⟦hedges_differ⟧ (⟦qualifier:{first['qualifier']}⟧ ⟦vs⟧ ⟦qualifier:{c['qualifier']}⟧)"
+        )
         text = f"{c['same_as']} ({first['section_id']}) {first['value_printed']} = {c['claim_id']} ({c['section_id']}) {c['value_printed']}{hedge}"
         verdict = (GENEROUS if hedge else CONSISTENT) if same else INCONSISTENT
-        out.append(Outcome(f"S-{c['claim_id']}", "same_quantity", f"{first['subject_zh']}：两处表述", f"{first['subject_en']}: stated twice",
-                           [c["same_as"], c["claim_id"]], text, verdict, "⟦equal⟧"))
+        titles = {
+            code: languages.get(code).say("stated_twice", subject=first[languages.get(code).col("subject")])
+            for code in languages.LANGS
+        }
+        out.append(
+            Outcome(f"S-{c['claim_id']}", "same_quantity", titles, [c["same_as"], c["claim_id"]], text, verdict, "⟦equal⟧")
+        )
     return out
 
 
 def run_recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame) -> list[Outcome]:
-    by_claim = claims.set_index("claim_id")
+    """Every chapter-2 count recounted from the cases (the recount validation runs too)."""
     out = []
-    for _, a in aggregates.iterrows():
-        c = by_claim.loc[a["claim_id"]]
-        got = count_cases(cases, a["filter"])
-        counted = f"⟦cases_where⟧{a['filter']}⟦cases_where_end⟧" if isinstance(a["filter"], str) else "⟦all_cases⟧"
-        out.append(Outcome(f"C-{a['claim_id']}", "recount", c["subject_zh"], c["subject_en"], [a["claim_id"]],
-                           f"{counted} = {got}; ⟦printed⟧ {c['value_printed']}", CONSISTENT if got == c["value"] else INCONSISTENT, "⟦exact⟧"))
+    for r in recount(cases, claims, aggregates).to_dict("records"):
+        counted = f"⟦cases_where⟧{r['filter']}⟦cases_where_end⟧" if r["filter"] else "⟦all_cases⟧"
+        out.append(
+            Outcome(
+                f"C-{r['claim_id']}",
+                "recount",
+                _titles(r, "subject"),
+                [r["claim_id"]],
+                f"{counted} = {r['recounted']}; ⟦printed⟧ {r['value_printed']}",
+                CONSISTENT if r["match"] else INCONSISTENT,
+                "⟦exact⟧",
+            )
+        )
     return out
+
+
+def _titles(row, base: str = "title") -> dict[str, str]:
+    """``{language: text}`` from a row's ``<base>_<suffix>`` columns, one per language of the site."""
+    return {code: row[languages.get(code).col(base)] for code in languages.LANGS}
 
 
 def run(ds, labels=None) -> pd.DataFrame:
@@ -227,29 +287,48 @@ def run(ds, labels=None) -> pd.DataFrame:
     English when none is given).
     """
     if labels is None:
-        from .labels import Labeller
-
         labels = Labeller.of(ds, "en")
-    outcomes = run_listed(ds.audit_checks, ds.claims, ds.outside_references) + run_same_as(ds.claims) + run_recount(ds.cases, ds.claims, ds.case_aggregates)
+    outcomes = (
+        run_listed(ds.audit_checks, ds.claims, ds.outside_references)
+        + run_same_as(ds.claims)
+        + run_recount(ds.cases, ds.claims, ds.case_aggregates)
+    )
     sections = ds.claims.set_index("claim_id")["section_id"]
-    frame = pd.DataFrame([{
-        "check_id": o.check_id, "kind": o.kind, "title_zh": o.title_zh, "title_en": o.title_en,
-        "claims": "; ".join(o.claims), "sections": "; ".join(dict.fromkeys(sections[c] for c in o.claims)),
-        "outside": "; ".join(o.outside), "arithmetic": labels.phrase(o.arithmetic), "tolerance": labels.phrase(o.tolerance), "verdict": o.verdict,
-    } for o in outcomes])
+    frame = pd.DataFrame(
+        [
+            {
+                "check_id": o.check_id,
+                "kind": o.kind,
+                **{languages.get(code).col("title"): o.titles[code] for code in languages.LANGS},
+                "claims": "; ".join(o.claims),
+                "sections": "; ".join(dict.fromkeys(sections[c] for c in o.claims)),
+                "outside": "; ".join(o.outside),
+                "arithmetic": labels.phrase(o.arithmetic),
+                "tolerance": labels.phrase(o.tolerance),
+                "verdict": o.verdict,
+            }
+            for o in outcomes
+        ]
+    )
     frame["order"] = frame["verdict"].map(VERDICT_ORDER.index)
     return frame.sort_values(["order", "check_id"], kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def verdict_table(results: pd.DataFrame, labels) -> pd.DataFrame:
     """Results for reading: check, claims and sections, arithmetic, tolerance, verdict (labelled)."""
-    title = "title_zh" if labels.lang == "zh" else "title_en"
-    return pd.DataFrame({
-        "check_id": results["check_id"], "kind": results["kind"].map(lambda k: labels("check_kind", k)),
-        "check_title": results[title], "claims": results["claims"] + results["outside"].map(lambda o: f"; {o}" if o else ""),
-        "section_id": results["sections"], "arithmetic": results["arithmetic"], "tolerance": results["tolerance"],
-        "verdict": results["verdict"].map(lambda v: labels("verdict", v)),
-    })
+    title = labels.col("title")
+    return pd.DataFrame(
+        {
+            "check_id": results["check_id"],
+            "kind": results["kind"].map(lambda k: labels("check_kind", k)),
+            "check_title": results[title],
+            "claims": results["claims"] + results["outside"].map(lambda o: f"; {o}" if o else ""),
+            "section_id": results["sections"],
+            "arithmetic": results["arithmetic"],
+            "tolerance": results["tolerance"],
+            "verdict": results["verdict"].map(lambda v: labels("verdict", v)),
+        }
+    )
 
 
 def verdict_counts(results: pd.DataFrame, labels) -> pd.DataFrame:
@@ -262,12 +341,28 @@ def verdict_counts(results: pd.DataFrame, labels) -> pd.DataFrame:
 
 
 def decisions_table(decisions: pd.DataFrame, labels) -> pd.DataFrame:
-    topic = "topic_zh" if labels.lang == "zh" else "topic_en"
-    return pd.DataFrame({"decision_id": decisions["decision_id"], "topic": decisions[topic], "options": decisions["options_en"],
-                         "evidence": decisions["evidence_en"], "section_id": decisions["evidence_sections"], "choice": decisions["choice_en"]})
+    topic = labels.col("topic")
+    return pd.DataFrame(
+        {
+            "decision_id": decisions["decision_id"],
+            "topic": decisions[topic],
+            "options": decisions["options_en"],
+            "evidence": decisions["evidence_en"],
+            "section_id": decisions["evidence_sections"],
+            "choice": decisions["choice_en"],
+        }
+    )
 
 
 def outside_table(outside: pd.DataFrame, labels) -> pd.DataFrame:
-    subject = "subject_zh" if labels.lang == "zh" else "subject_en"
-    return pd.DataFrame({"ref_id": outside["ref_id"], "subject": outside[subject], "value": outside["value"].map(fmt),
-                         "unit": outside["unit"].map(lambda u: labels("unit", u)), "ref_year": outside["year"].astype(str), "source": outside["source"]})
+    subject = labels.col("subject")
+    return pd.DataFrame(
+        {
+            "ref_id": outside["ref_id"],
+            "subject": outside[subject],
+            "value": outside["value"].map(fmt),
+            "unit": outside["unit"].map(lambda u: labels("unit", u)),
+            "ref_year": outside["year"].astype(str),
+            "source": outside["source"],
+        }
+    )

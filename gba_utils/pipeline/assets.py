@@ -1,0 +1,77 @@
+"""What every page shares: the stylesheet, the web font and the data downloads.
+
+The web font is a subset of the bundled Noto Sans SC holding every character a page can show. That set is known before
+any notebook runs (:func:`site_characters`), so the font is made beside the kernels rather than after them.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from .. import languages, paths
+from ..files import atomic_write, sha
+from ..research.theme import font_path
+from .exports import export_all
+
+FONT_FILE = "noto-sans-sc-subset.woff"
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def site_characters(data_dirs=()) -> str:
+    """Every character a page can show: notebooks, data tables, package code, language records and templates (a superset
+    of the pages' text)."""
+    chars = set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
+    sources = (
+        list(paths.NOTEBOOKS.glob("*.ipynb"))
+        + list(Path(paths.TEMPLATES).glob("*"))
+        + sorted(PACKAGE.rglob("*.py"))
+        + languages.files()
+    )
+    for d in {paths.data_dir(x) for x in data_dirs} | {paths.DATA}:
+        sources += list(d.glob("*.csv"))
+    for src in sorted(sources):
+        chars |= set(src.read_text(encoding="utf-8", errors="ignore"))
+    chars = {c for c in chars if c.isprintable()}
+    return "".join(sorted(chars))
+
+
+def write_stylesheet(site: Path) -> None:
+    atomic_write(site / "assets" / "gba.css", (Path(paths.TEMPLATES) / "gba.css").read_bytes())
+
+
+def write_assets(site: Path, data_dir: Path, chars: str) -> None:
+    """The data downloads and the web font (run beside the kernels)."""
+    export_all(data_dir, site / "data")
+    write_font(site, chars)
+
+
+def write_font(site: Path, chars: str | None = None) -> str:
+    """Subset the bundled Noto Sans SC to ``chars`` and ship it once as WOFF; skipped when unchanged."""
+    from fontTools import subset
+
+    chars = chars if chars is not None else site_characters()
+    digest = sha(chars.encode("utf-8"))
+    target = site / "assets" / FONT_FILE
+    stamp = paths.BUILD / "cache" / "font.json"
+    if target.exists() and stamp.exists() and stamp.read_text() == f"{digest} {target.stat().st_size}":
+        return "cached"
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: 11% larger than WOFF2, but WOFF2's brotli costs 1.3 s more CPU per build
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG"]
+    font = subset.load_font(io.BytesIO(font_path().read_bytes()), options)
+    sub = subset.Subsetter(options)
+    sub.populate(text=chars)
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    font.close()
+    atomic_write(target, buf.getvalue())
+    atomic_write(stamp, f"{digest} {len(buf.getvalue())}".encode())
+    for old in target.parent.glob(f"{Path(FONT_FILE).stem}.*"):  # a font of an earlier format (WOFF2) no page links
+        if old.name != FONT_FILE and not old.name.startswith("."):
+            old.unlink()
+    return "written"

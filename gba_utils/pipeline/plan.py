@@ -1,0 +1,127 @@
+"""Planning a build: which pages, with which parameters, under which names.
+
+A :class:`Job` is one page: one notebook with one checked set of parameters. :func:`plan` expands what the caller asks
+for (notebooks × languages × a parameter grid, plus one profile per city) into jobs, checking every parameter first;
+:meth:`Job.slug` is the page's name, the one place page names are made. Nothing here imports papermill or pandas, so
+planning (and a build with nothing to do) starts fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import languages, paths
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, PROFILE
+from ..data import codes
+from ..errors import GBAError
+from ..research.params import ALL, check
+
+#: Parameters that never appear in a page's name: the language is the page's folder; the data folder is not a view.
+UNNAMED = ("lang", "edition", "data_dir")
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: str  # stem, e.g. "02_cases"
+    params: tuple[tuple[str, object], ...]
+    out_dir: str  # folder of the page, relative to the site root (e.g. "zh")
+    show_code: bool = False
+
+    @property
+    def lang(self) -> str:
+        return dict(self.params)["lang"]
+
+    @property
+    def named_params(self) -> list[tuple[str, object]]:
+        """The parameters that make this page differ from the notebook's default view (they name the page)."""
+        return [(k, v) for k, v in self.params if k not in UNNAMED and v != ALL]
+
+    @property
+    def slug(self) -> str:
+        """The page's file name without ``.html``: the notebook, then each named parameter (``02_cases__city-shenzhen``)."""
+        return "__".join([self.notebook] + [f"{k}-{v}" for k, v in self.named_params])
+
+    @property
+    def page(self) -> str:
+        """The page's path relative to the site root."""
+        return f"{self.out_dir}/{self.slug}.html"
+
+    def sibling(self, **changes) -> Job:
+        """The same page with other parameters (another city, another language) or another notebook."""
+        notebook = changes.pop("notebook", self.notebook)
+        params = {**dict(self.params), **changes}
+        out_dir = self.out_dir.replace(self.lang, params["lang"], 1) if self.out_dir.startswith(self.lang) else params["lang"]
+        return replace(self, notebook=notebook, params=tuple(sorted(params.items())), out_dir=out_dir)
+
+    def reading_order(self) -> list[Job]:
+        """Pages in reading order around this one: every chapter with the same parameters, or every city's profile."""
+        if self.notebook == PROFILE:
+            return [self.sibling(city=c) for c in codes.city_codes(dict(self.params).get("data_dir"))]
+        return [self.sibling(notebook=name) for name in CHAPTERS]
+
+
+def declared_parameters(notebook: Path) -> dict:
+    """Names and defaults of a notebook's ``parameters`` cell (the same cell papermill looks for).
+
+    Parsed with ``ast`` rather than ``papermill.inspect_notebook`` so that planning a build costs no papermill import.
+    """
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise GBAError(f"{paths.relative(notebook)}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    src = cells[0]["source"] if isinstance(cells[0]["source"], str) else "".join(cells[0]["source"])
+    out = {}
+    for node in ast.parse(src).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out[node.targets[0].id] = ast.literal_eval(node.value)
+    return out
+
+
+def expand(matrix: dict | None) -> list[dict]:
+    """Every combination of a parameter grid: {'city': ['a', 'b'], 'lang': ['zh', 'en']} -> four dicts."""
+    if not matrix:
+        return [{}]
+    keys = sorted(matrix)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(matrix[k] for k in keys))]
+
+
+def plan(
+    notebooks=None,
+    langs=languages.LANGS,
+    params: dict | None = None,
+    show_code: bool = False,
+    city_profiles: bool = False,
+    matrix: dict | None = None,
+) -> list[Job]:
+    """Jobs for ``notebooks`` × ``langs`` × the ``matrix`` grid with extra ``params`` (plus one profile per city).
+
+    Every parameter is checked first. A ``lang`` in the matrix replaces ``langs``.
+    """
+    names = list(CHAPTERS) if notebooks is None else list(notebooks)
+    grid = expand(matrix)
+    if matrix and "lang" in matrix:
+        langs = (None,)
+    runs = [(name, {**(params or {}), **cell}) for cell in grid for name in names]
+    if city_profiles:  # one profile per city, for every other cell of the grid (its languages, say)
+        runs += [
+            (PROFILE, {**(params or {}), **cell, "city": code})
+            for cell in grid
+            for code in codes.city_codes({**(params or {}), **cell}.get("data_dir"))
+        ]
+    jobs = []
+    for name, extra in runs:
+        path = paths.NOTEBOOKS / f"{name}.ipynb"
+        if not path.exists():
+            raise GBAError(f"no notebook {name!r}: expected one of {list(ALL_NOTEBOOKS)}")
+        declared = set(declared_parameters(path))
+        for lang in langs:
+            merged = {**extra, "lang": lang} if lang is not None else dict(extra)
+            checked = check(merged, notebook=name, declared=declared)
+            job = Job(name, tuple(sorted(checked.items())), checked["lang"], show_code)
+            if job not in jobs:
+                jobs.append(job)
+    return jobs

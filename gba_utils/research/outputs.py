@@ -1,0 +1,81 @@
+"""The registry of outputs: every figure and table of the pages, with its key, notebook, report sections and the
+functions that make it. Titles are in the language records (``[titles]`` of ``gba_utils/languages/<code>.toml``).
+
+Notebooks refer to figures and tables by key; numbering, captions and source lines come from here, and the README's
+figure map is generated from this list. (Not to be confused with :func:`~gba_utils.research.analysis.catalogue`, the
+catalogue of the report's cases.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import languages
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    kind: str  # figure | table
+    notebook: str
+    sections: tuple[str, ...]
+    function: str  # the gba_utils function(s) that make it
+
+    def title(self, lang: str) -> str:
+        """The title in one language."""
+        return languages.get(lang).titles[self.key]
+
+
+#: Every output in reading order: the chapters, the audit, the city profile.
+ITEMS: tuple[Item, ...] = (
+    Item("overview-headline", "table", "00_overview", ("2.1", "A"), "analysis.headline"),
+    Item("overview-domain-tier", "figure", "00_overview", ("2.1", "A"), "analysis.crosstab + figures.stacked_bars"),
+    Item("bg-policy-timeline", "figure", "01_background", ("1.1", "1.2"), "figures.policy_timeline"),
+    Item("bg-policies", "table", "01_background", ("1", "2", "3"), "analysis.policy_table"),
+    Item("bg-money", "figure", "01_background", ("1.2.1", "1.2.2.2", "2.5.3"), "figures.indicator_chart"),
+    Item("bg-infrastructure", "table", "01_background", ("1.2.1", "1.2.2", "2.5.3"), "analysis.claims_table"),
+    Item("bg-talent", "figure", "01_background", ("1.2.3",), "figures.indicator_chart"),
+    Item("bg-talent-table", "table", "01_background", ("1.2.3",), "analysis.claims_table"),
+    Item("cases-recount", "table", "02_cases", ("2.1", "A"), "analysis.recount"),
+    Item("cases-breakdowns", "figure", "02_cases", ("2.1", "A"), "analysis.breakdown + figures.count_panels"),
+    Item("cases-places", "figure", "02_cases", ("2.1",), "analysis.recount + figures.count_comparison"),
+    Item("cases-region-level", "table", "02_cases", ("2.1",), "analysis.region_level_table"),
+    Item("cases-domain-tier", "figure", "02_cases", ("2.1", "A"), "analysis.crosstab + figures.crosstab_heatmap"),
+    Item("cases-city-domain", "figure", "02_cases", ("2.1", "A"), "analysis.crosstab + figures.crosstab_heatmap"),
+    Item("cases-tech-domain", "figure", "02_cases", ("2", "A"), "analysis.technology_domain + figures.crosstab_heatmap"),
+    Item("cases-map", "figure", "02_cases", ("2.1", "A"), "figures.city_map"),
+    Item("cases-catalogue", "table", "02_cases", ("A",), "analysis.catalogue"),
+    Item("cases-outcomes", "table", "02_cases", ("2", "A"), "analysis.outcomes"),
+    Item("problems-tree", "table", "03_problems", ("3",), "analysis.problem_tree"),
+    Item("problems-evidence", "figure", "03_problems", ("3", "4", "A"), "analysis.problem_evidence + figures.stacked_bars"),
+    Item("problems-evidence-table", "table", "03_problems", ("3", "4", "A"), "analysis.problem_evidence_table"),
+    Item("problems-institutions", "table", "03_problems", ("3",), "analysis.claims_table"),
+    Item("problems-jurisdictions", "figure", "03_problems", ("1", "2"), "analysis.crosstab + figures.crosstab_heatmap"),
+    Item("recs-measures", "table", "04_recommendations", ("4",), "analysis.measure_table"),
+    Item("recs-matrix", "figure", "04_recommendations", ("3", "4"), "analysis.link_matrix + figures.link_matrix"),
+    Item("recs-cases", "table", "04_recommendations", ("4", "A"), "analysis.practising_cases"),
+    Item("recs-cases-by-rec", "figure", "04_recommendations", ("4", "A"), "analysis.practice_by_rec + figures.stacked_bars"),
+    Item("recs-conclusion", "table", "04_recommendations", ("3", "4", "5"), "analysis.conclusion_table"),
+    Item("audit-verdicts", "figure", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_counts + figures.stacked_bars"),
+    Item("audit-checks", "table", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_table"),
+    Item("audit-decisions", "table", "05_audit", ("2", "A"), "audit.decisions_table"),
+    Item("audit-outside", "table", "05_audit", (), "audit.outside_table"),
+    Item("profile-facts", "table", "10_city_profile", ("2.1", "A"), "analysis.city_facts"),
+    Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map"),
+    Item("profile-cases", "table", "10_city_profile", ("A",), "analysis.catalogue"),
+    Item("profile-outcomes", "table", "10_city_profile", ("2", "A"), "analysis.outcomes"),
+    Item("profile-indicators", "table", "10_city_profile", ("1", "2"), "analysis.city_claims"),
+    Item("profile-policies", "table", "10_city_profile", ("1", "2", "3"), "analysis.policy_table"),
+)
+
+#: The tables behind each page, linked from it as CSV and XLSX downloads.
+DATA_FOR: dict[str, tuple[str, ...]] = {
+    "00_overview": ("cases", "claims", "decisions"),
+    "01_background": ("policies", "claims", "sections"),
+    "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
+    "03_problems": ("problems", "case_links", "problem_recommendation"),
+    "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
+    "05_audit": ("claims", "case_aggregates", "audit_checks", "outside_references", "decisions"),
+    "10_city_profile": ("cases", "claims", "policies", "cities"),
+}
+BY_KEY = {i.key: i for i in ITEMS}

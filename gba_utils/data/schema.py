@@ -259,6 +259,7 @@ TABLES: tuple[Table, ...] = (
             Field("kind", "string", "Actual, target or forecast.", "实际、目标或预测。", vocab="kind"),
             Field("ref_period_printed", "string", "Date or period as printed.", "原文时间表述。", required=False),
             Field("ref_year", "integer", "Year the value refers to.", "数值所指年份。", required=False),
+            Field("date", "string", "ISO date of a date claim (YYYY, YYYY-MM or YYYY-MM-DD).", "日期类陈述的 ISO 日期。", required=False, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
             Field("scope", "string", "Geography the number is about.", "数值所指地域。", required=False, vocab=SCOPE),
             Field("case_id", "string", "Case the number is about.", "相关案例。", required=False, ref="cases.case_id"),
             Field(
@@ -281,8 +282,13 @@ TABLES: tuple[Table, ...] = (
             Field("note_en", "string", "Our note.", "本项目备注（英文）。", required=False),
         ),
         ("edition", "claim_id"),
-        rule_en="万 = 1e4, 亿 = 1e8, 万亿 = 1e12; percentages are kept as percent (13.6 means 13.6 %). Ranks use unit 'rank'.",
-        rule_zh="万＝1e4，亿＝1e8，万亿＝1e12；百分比以百分数记（13.6 即 13.6%）；名次单位为 rank。",
+        rule_en="万 = 1e4, 亿 = 1e8, 万亿 = 1e12; percentages are kept as percent (13.6 means 13.6 %). Ranks use unit 'rank'. "
+                "A launch, event, cut-off or deadline printed as a date is a claim of unit 'date': value and ref_year carry its year, "
+                "date the ISO form at the precision printed. Vague word-numbers keep the multiplied unit as value with qualifier "
+                "'several' (数十个 = 10), rates get per-time units (count_per_day) and 1:1 scales unit 'ratio' with value 1.",
+        rule_zh="万＝1e4，亿＝1e8，万亿＝1e12；百分比以百分数记（13.6 即 13.6%）；名次单位为 rank。"
+                "以日期表述的上线、事件、截止时点或期限记为单位 date 的陈述：value 与 ref_year 为其年份，date 按原文精度写作 ISO 日期。"
+                "约数词以被倍乘的单位为 value 并标限定词 several（数十个记 10）；速率用按时间计的单位（如 count_per_day）；1:1 比例记单位 ratio、数值 1。",
     ),
     Table(
         "policies",

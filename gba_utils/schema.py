@@ -111,6 +111,7 @@ TABLES: tuple[Table, ...] = (
             Field("name_zh", "string", "Short name (ours).", "简称（本项目拟定）。"),
             Field("name_en", "string", "Short English name (ours).", "英文简称（本项目拟定）。"),
             Field("applicant_printed", "string", "Applicant unit(s) as printed in the appendix.", "附录所列案例单位（原文）。"),
+            Field("applicant_en", "string", "Applicant unit(s) in English (ours unless official).", "案例单位英文名称（除官方译名外为本项目翻译）。"),
             Field("applicant_table_printed", "string", "Applicant as printed in the chapter-2 applicant table, if listed.", "第二章申报单位名录中的写法（如有）。", required=False),
             Field("applicant_type", "string", "Government or enterprise, as the chapter-2 applicant table classifies it.", "申报主体类型（按第二章申报单位名录）。", vocab="applicant_type"),
             Field("applicant_category", "string", "Finer kind of applicant unit (ours).", "申报单位细类（本项目编码）。", vocab="applicant_category"),

@@ -137,6 +137,12 @@ TABLES: tuple[Table, ...] = (
             Field("name_en", "string", "Short English name (ours).", "英文简称（本项目拟定）。"),
             Field("applicant_printed", "string", "Applicant unit(s) as printed in the appendix.", "附录所列案例单位（原文）。"),
             Field(
+                "applicant_en",
+                "string",
+                "Applicant unit(s) in English (ours unless official).",
+                "案例单位英文名称（除官方译名外为本项目翻译）。",
+            ),
+            Field(
                 "applicant_table_printed",
                 "string",
                 "Applicant as printed in the chapter-2 applicant table, if listed.",
@@ -259,7 +265,14 @@ TABLES: tuple[Table, ...] = (
             Field("kind", "string", "Actual, target or forecast.", "实际、目标或预测。", vocab="kind"),
             Field("ref_period_printed", "string", "Date or period as printed.", "原文时间表述。", required=False),
             Field("ref_year", "integer", "Year the value refers to.", "数值所指年份。", required=False),
-            Field("date", "string", "ISO date of a date claim (YYYY, YYYY-MM or YYYY-MM-DD).", "日期类陈述的 ISO 日期。", required=False, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+            Field(
+                "date",
+                "string",
+                "ISO date of a date claim (YYYY, YYYY-MM or YYYY-MM-DD).",
+                "日期类陈述的 ISO 日期。",
+                required=False,
+                pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            ),
             Field("scope", "string", "Geography the number is about.", "数值所指地域。", required=False, vocab=SCOPE),
             Field("case_id", "string", "Case the number is about.", "相关案例。", required=False, ref="cases.case_id"),
             Field(
@@ -283,12 +296,12 @@ TABLES: tuple[Table, ...] = (
         ),
         ("edition", "claim_id"),
         rule_en="万 = 1e4, 亿 = 1e8, 万亿 = 1e12; percentages are kept as percent (13.6 means 13.6 %). Ranks use unit 'rank'. "
-                "A launch, event, cut-off or deadline printed as a date is a claim of unit 'date': value and ref_year carry its year, "
-                "date the ISO form at the precision printed. Vague word-numbers keep the multiplied unit as value with qualifier "
-                "'several' (数十个 = 10), rates get per-time units (count_per_day) and 1:1 scales unit 'ratio' with value 1.",
+        "A launch, event, cut-off or deadline printed as a date is a claim of unit 'date': value and ref_year carry its year, "
+        "date the ISO form at the precision printed. Vague word-numbers keep the multiplied unit as value with qualifier "
+        "'several' (数十个 = 10), rates get per-time units (count_per_day) and 1:1 scales unit 'ratio' with value 1.",
         rule_zh="万＝1e4，亿＝1e8，万亿＝1e12；百分比以百分数记（13.6 即 13.6%）；名次单位为 rank。"
-                "以日期表述的上线、事件、截止时点或期限记为单位 date 的陈述：value 与 ref_year 为其年份，date 按原文精度写作 ISO 日期。"
-                "约数词以被倍乘的单位为 value 并标限定词 several（数十个记 10）；速率用按时间计的单位（如 count_per_day）；1:1 比例记单位 ratio、数值 1。",
+        "以日期表述的上线、事件、截止时点或期限记为单位 date 的陈述：value 与 ref_year 为其年份，date 按原文精度写作 ISO 日期。"
+        "约数词以被倍乘的单位为 value 并标限定词 several（数十个记 10）；速率用按时间计的单位（如 count_per_day）；1:1 比例记单位 ratio、数值 1。",
     ),
     Table(
         "policies",
@@ -492,9 +505,12 @@ TABLES: tuple[Table, ...] = (
             Field("topic_zh", "string", "What (short).", "问题。"),
             Field("topic_en", "string", "What (short).", "问题（英文）。"),
             Field("options_en", "string", "Options considered.", "备选方案。"),
+            Field("options_zh", "string", "Options considered (Chinese).", "备选方案（中文）。"),
             Field("evidence_en", "string", "Evidence in the report.", "报告中的依据。"),
+            Field("evidence_zh", "string", "Evidence in the report (Chinese).", "报告中的依据（中文）。"),
             _section("evidence_sections", multi=True),
             Field("choice_en", "string", "What we chose and why.", "所作选择与理由。"),
+            Field("choice_zh", "string", "What we chose and why (Chinese).", "所作选择与理由（中文）。"),
             Field("affects", "string", "Tables, columns or ids affected.", "影响的表、列或编号。"),
         ),
         ("edition", "decision_id"),

@@ -46,7 +46,8 @@ def test_nine_plus_two_cities(ds):
 def test_claims_are_numbers_with_units_and_sources(ds):
     assert len(ds.claims) > 150
     assert set(ds.claims["unit"]) >= {"CNY", "percent", "count", "person"}
-    assert ds.claims["value_printed"].str.contains(r"\d|[一二三四五六七八九十百千万亿两数几半]").all()
+    printed = ds.claims["qualifier_printed"].fillna("") + ds.claims["value_printed"]
+    assert printed.str.contains(r"\d|[一二三四五六七八九十百千万亿两数几半]|去年|今年").all()
 
 
 def test_normalised_values_follow_the_printed_multiplier(ds):

@@ -50,5 +50,5 @@ lock: ## Re-resolve the newest allowed versions and rewrite constraints.txt
 	/tmp/gba-lock/bin/python -m pip install --quiet -e '.[test]'
 	/tmp/gba-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
-clean: ## Remove the build folder and the rendered reports (keeps .venv)
-	rm -rf build reports/*.html reports/zh reports/en reports/assets
+clean: ## Remove the build folder and the published site with its versions (keeps .venv)
+	rm -rf build reports .reports.versions

@@ -1,15 +1,26 @@
 """``gba-report``: a thin command line over :mod:`gba_utils.pipeline` and :mod:`gba_utils.data`.
 
 Heavy modules are imported inside the command that needs them, so ``gba-report --help`` and a build with nothing to
-do start fast.
+do start fast. Every command ends with one of the exit codes in :data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from importlib import metadata
 
-from .errors import BuildInterrupted, DataError, GBAError, ParameterError
+from .errors import BuildInterrupted, DataError, GBAError, InputError
+
+#: The exit codes of every command (also in the README and in ``gba-report --help``).
+EXIT_CODES = {
+    0: "success",
+    1: "a notebook failed: the site keeps its previous version of that page, or stays as it was",
+    2: "bad input (data, parameters, a notebook name, the output folder): stopped before any kernel, nothing changed",
+    130: "interrupted (Ctrl-C or SIGTERM): the site stays as it was",
+}
+INTERRUPTED = "gba-report: interrupted; the site was not changed (pages finished so far are cached for the next build)."
 
 
 def _grid(text: str) -> tuple[str, list]:
@@ -30,14 +41,53 @@ def _param(text: str) -> tuple[str, object]:
     return name, value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="gba-report", description="Build and check the GBA Digital Governance Report 2022 reproduction."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def version() -> str:
+    try:
+        return metadata.version("gba-digital-governance")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
-    b = sub.add_parser("build", help="execute the notebooks and render HTML into reports/")
-    b.add_argument("notebooks", nargs="*", help="notebook stems (default: all), e.g. 02_cases")
+
+def _exit_codes() -> str:
+    return "exit codes:\n" + "\n".join(f"  {code:<4} {what}" for code, what in EXIT_CODES.items())
+
+
+def _build_help() -> str:
+    """The notebooks and each parameter with its allowed values, read from the same sources the check uses."""
+    from .contents import ALL_NOTEBOOKS, PROFILE
+    from .research.params import PARAMETERS
+
+    lines = [
+        "notebooks: " + ", ".join(ALL_NOTEBOOKS) + f" ({PROFILE} is built once per city with --city-profiles)",
+        "",
+        "parameters (-p NAME=VALUE, or -m NAME=V1,V2 for every combination):",
+    ]
+    for p in PARAMETERS.values():
+        allowed = p.allowed()
+        shown = ", ".join(map(str, allowed)) if allowed else "a folder holding the tables" if p.name == "data_dir" else "any"
+        lines.append(f"  {p.name:<9} default {p.default!r}; {p.help}; allowed: {shown}")
+    return "\n".join(lines) + "\n\n" + _exit_codes()
+
+
+def parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    top = argparse.ArgumentParser(
+        prog="gba-report",
+        description="Build and check the GBA Digital Governance Report 2022 reproduction.",
+        epilog=_exit_codes(),
+        formatter_class=fmt,
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser(
+        "build",
+        help="execute the notebooks and publish the site (reports/)",
+        epilog=_build_help(),
+        formatter_class=fmt,
+        description="Execute the notebooks whose inputs changed and publish the whole site in one step.",
+    )
+    b.add_argument("notebooks", nargs="*", help="notebook stems (default: every chapter), e.g. 02_cases")
     b.add_argument(
         "-p",
         "--param",
@@ -69,81 +119,91 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    sub.add_parser("validate", help="read and validate every data table; list all problems")
-    r = sub.add_parser("refresh", help="re-execute the committed notebooks in place with default parameters")
+    v = sub.add_parser(
+        "validate",
+        help="read and validate every data table and the geometry; list all problems at once",
+        epilog=_exit_codes(),
+        formatter_class=fmt,
+    )
+    v.add_argument("data_dir", nargs="?", default=None, help="a folder with the tables (default: data/)")
+    r = sub.add_parser(
+        "refresh",
+        help="re-execute the committed notebooks in place with default parameters",
+        epilog=_exit_codes(),
+        formatter_class=fmt,
+    )
     r.add_argument("notebooks", nargs="*", help="notebook stems (default: all)")
-    sub.add_parser("datapackage", help="regenerate data/datapackage.json and the codebook tables from the schema")
+    sub.add_parser("datapackage", help="regenerate data/datapackage.json, the codebook tables and the README's figure map")
+    return top
 
-    args = parser.parse_args(argv)
-    import signal
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
 
     def _terminate(signum, frame):  # SIGTERM ends a build the way Ctrl-C does
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        if args.command == "build":
-            from .pipeline.orchestrate import build
-
-            langs = tuple(code.strip() for code in args.lang.split(",") if code.strip())
-            summary = build(
-                args.notebooks or None,
-                langs=langs,
-                params=dict(args.param),
-                jobs=args.jobs,
-                site=args.out,
-                show_code=args.show_code,
-                progress=not args.no_progress,
-                city_profiles=args.city_profiles,
-                matrix=dict(args.matrix) or None,
-                force=args.force,
-                isolated=args.isolated,
-            )
-            print(summary.render())
-            return 0 if summary.ok else 1
-        if args.command == "validate":
-            from .data import load
-
-            ds = load()
-            print(f"data valid: {ds!r}")
-            return 0
-        if args.command == "refresh":
-            from .pipeline.orchestrate import refresh
-
-            for path in refresh(args.notebooks or None):
-                print(f"refreshed {path}")
-            return 0
-        if args.command == "datapackage":
-            from .data.codebook import write_all
-            from .pipeline.figure_map import write_figure_map
-
-            for path in [*write_all(), write_figure_map()]:
-                print(f"wrote {path}")
-            return 0
+        return _run(args)
     except BuildInterrupted as err:
         print(err.summary.render())
-        print(
-            "gba-report: interrupted; pages already written are complete, the others keep their previous version.",
-            file=sys.stderr,
-        )
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except DataError as err:
-        print(f"gba-report: the data did not validate; nothing was built.\n{err}", file=sys.stderr)
+        what = "the data did not validate" + ("; the site was not changed" if args.command == "build" else "")
+        print(f"gba-report: {what}.\n{err}", file=sys.stderr)
         return 2
-    except ParameterError as err:
-        print(f"gba-report: {err}", file=sys.stderr)
+    except InputError as err:
+        print(f"gba-report: {err}" + ("\nthe site was not changed." if args.command == "build" else ""), file=sys.stderr)
         return 2
     except GBAError as err:
         print(f"gba-report: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(
-            "gba-report: interrupted; pages already written are complete, the others keep their previous version.",
-            file=sys.stderr,
-        )
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args) -> int:
+    if args.command == "build":
+        from .pipeline.orchestrate import build
+
+        langs = tuple(code.strip() for code in args.lang.split(",") if code.strip())
+        summary = build(
+            args.notebooks or None,
+            langs=langs,
+            params=dict(args.param),
+            jobs=args.jobs,
+            site=args.out,
+            show_code=args.show_code,
+            progress=not args.no_progress,
+            city_profiles=args.city_profiles,
+            matrix=dict(args.matrix) or None,
+            force=args.force,
+            isolated=args.isolated,
+        )
+        print(summary.render())
+        return 0 if summary.ok else 1
+    if args.command == "validate":
+        from .data import load
+
+        ds = load(data_dir=args.data_dir) if args.data_dir else load()
+        print(f"data valid: {ds!r}")
+        return 0
+    if args.command == "refresh":
+        from .pipeline.orchestrate import refresh
+
+        for path in refresh(args.notebooks or None):
+            print(f"refreshed {path}")
+        return 0
+    from .data.codebook import write_all
+    from .pipeline.figure_map import write_figure_map
+
+    for path in [*write_all(), write_figure_map()]:
+        print(f"wrote {path}")
     return 0
 
 

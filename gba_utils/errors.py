@@ -26,11 +26,15 @@ class Problem:
             where += f", line {self.row}"
         if self.column:
             where += f", column '{self.column}'"
-        value = "" if self.value is None else f": got {self.value!r}"
+        value = "" if self.value is None else ": got an empty cell" if self.value == "" else f": got {self.value!r}"
         return f"{where}{value}; expected {self.expected}" + (f" [{self.check}]" if self.check else "")
 
 
-class DataError(GBAError):
+class InputError(GBAError):
+    """Bad input: data, parameters, a notebook name or an output folder. The command line exits with status 2."""
+
+
+class DataError(InputError):
     """The data cannot be read or does not pass validation. Lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -48,7 +52,7 @@ class EncodingProblem(DataError):
 
 
 @dataclass
-class ParameterError(GBAError, ValueError):
+class ParameterError(InputError, ValueError):
     """A notebook parameter is unknown, misspelt or of the wrong type."""
 
     parameter: str
@@ -62,6 +66,14 @@ class ParameterError(GBAError, ValueError):
 
     def __str__(self) -> str:  # dataclass would otherwise replace it
         return self.args[0]
+
+
+class UnknownNotebook(InputError, ValueError):
+    """A notebook name that is not one of the project's notebooks."""
+
+
+class OutputNotWritable(InputError):
+    """The site cannot be written where it was asked to go (checked before any kernel starts)."""
 
 
 @dataclass

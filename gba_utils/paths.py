@@ -34,10 +34,23 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(env).expanduser().resolve() if env else DATA
 
 
-def relative(path: str | os.PathLike) -> str:
-    """``path`` relative to the repository root when inside it (never print absolute paths)."""
-    p = Path(path).resolve()
+def relative(path: str | os.PathLike, follow_links: bool = True) -> str:
+    """``path`` relative to the repository root when inside it (never print absolute paths).
+
+    ``follow_links=False`` keeps a symbolic link's own name (``reports``, not the version it points at).
+    """
+    p = Path(path).resolve() if follow_links else Path(os.path.abspath(path))
     try:
         return p.relative_to(ROOT).as_posix()
     except ValueError:
         return p.name
+
+
+def shown(folder: str | os.PathLike, name: str) -> str:
+    """How messages name the file ``name`` of a data folder: from the repository root when the folder is inside it
+    (``data/geo/gba_cities.geojson``), else from the folder itself (``geo/gba_cities.geojson``)."""
+    path = Path(folder).resolve() / name
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(name).as_posix()

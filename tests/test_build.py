@@ -62,6 +62,7 @@ data_dir = None
 
 @pytest.mark.kernel
 def test_failing_notebook_keeps_the_last_good_page_and_the_executed_copy(tmp_path, monkeypatch):
+    """Same data, a notebook breaks: its last good page stays in the new site; other data: the whole site stays."""
     nbdir, site, build_dir = tmp_path / "notebooks", tmp_path / "site", tmp_path / "build"
     nbdir.mkdir()
     nb = nbformat.v4.new_notebook()
@@ -69,25 +70,25 @@ def test_failing_notebook_keeps_the_last_good_page_and_the_executed_copy(tmp_pat
         nbformat.v4.new_markdown_cell("# Broken", id="md"),
         nbformat.v4.new_code_cell(FAILING.strip(), id="params"),
         nbformat.v4.new_code_cell("x = 1", id="ok"),
-        nbformat.v4.new_code_cell("raise ValueError('boom')", id="bad"),
     ]
     nb.cells[1].metadata["tags"] = ["parameters"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, nbdir / "00_overview.ipynb")
     monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
     monkeypatch.setattr(paths, "BUILD", build_dir)
-    good = site / "zh" / "00_overview.html"
-    good.parent.mkdir(parents=True)
-    good.write_text("last good page", encoding="utf-8")
+    assert B.build(["00_overview"], langs=("zh",), site=site, jobs=1, progress=False).ok
+    good = (site / "zh" / "00_overview.html").read_bytes()
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('boom')", id="bad"))
+    nbformat.write(nb, nbdir / "00_overview.ipynb")
     summary = B.build(["00_overview"], langs=("zh",), site=site, jobs=1, progress=False)
     assert not summary.ok
     result = summary.results[0]
-    assert "ValueError: boom" in result.error and "cell" in result.error
-    assert good.read_text(encoding="utf-8") == "last good page"
+    assert "ValueError: boom" in result.error and "cell" in result.error and result.status == "kept"
+    assert (site / "zh" / "00_overview.html").read_bytes() == good
     kept = build_dir / "executed" / "zh" / "00_overview.ipynb"
     assert kept.exists() and "boom" in kept.read_text(encoding="utf-8")
     text = summary.render()
-    assert "FAILED 00_overview" in text and "'lang': 'zh'" in text and "executed notebook kept" in text
+    assert "kept 00_overview" in text and "'lang': 'zh'" in text and "executed notebook kept" in text
 
 
 def test_normalise_strips_run_dependent_metadata():
@@ -118,13 +119,16 @@ def test_cli_validate():
     assert main(["validate"]) == 0
 
 
-def test_cli_exit_code_for_bad_data(data_copy, capsys):
+def test_cli_exit_code_for_bad_data(tmp_path, data_copy, capsys):
     from helpers import set_cell as _set
 
     _set(data_copy / "cases.csv", "case_id", "C2022-01", "domain", "digital")
-    assert main(["build", "00_overview", "-p", f"data_dir={data_copy}", "--no-progress"]) == 2
+    assert main(["build", "00_overview", "-p", f"data_dir={data_copy}", "--out", str(tmp_path / "site"), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert "nothing was built" in err and "'digital'" in err and "cases.csv" in err
+    assert "the site was not changed" in err and "'digital'" in err and "cases.csv" in err
+    assert main(["validate", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "did not validate." in err and "site" not in err.split("\n")[0]
 
 
 @pytest.mark.kernel

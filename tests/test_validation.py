@@ -29,13 +29,16 @@ def test_every_rule_passes_on_the_bundled_data():
     """Each table's rules and each named cross-table check, run one by one on the real data, find nothing."""
     from gba_utils import paths
     from gba_utils.data import validation
+    from gba_utils.data.geometry import check_geometry
     from gba_utils.data.loading import read_all
 
-    raw, files = read_all(paths.DATA)
-    typed = validation.validate(raw, files)
-    assert set(typed) == set(raw)
+    reads, files = read_all(paths.DATA)
+    assert not [p for r in reads.values() for p in r.problems]
+    typed, problems = validation.validate_all(reads, files, paths.DATA)
+    assert problems == [] and set(typed) == set(reads)
     for check in validation.CHECKS:
         assert check(typed, files) == [], check.__name__
+    assert check_geometry(paths.DATA, typed["cities"]) == []
 
 
 def test_unknown_code(data_copy):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError, EncodingProblem, Problem
 from ..paths import data_dir as _data_dir
-from ..paths import relative
+from ..paths import shown
 from .schema import TABLES
 
 if TYPE_CHECKING:  # pandas and pandera load with the first table, so data_version() stays light for the build workers
@@ -46,21 +46,30 @@ class Dataset:
         return f"Dataset(edition={self.edition}, version={self.version}, {sizes})"
 
 
-def read_all(directory: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Read every table as text; collect the problems of all files before raising."""
-    from .reading import read_table
+def read_all(directory: Path) -> tuple[dict, dict[str, str]]:
+    """Read every table as text: ``{name: Read}`` (records and problems of each file) and ``{name: file}``."""
+    from .reading import read_table  # pandas loads here, with the first table, not when the package is imported
 
-    raw, files, problems = {}, {}, []
+    reads, files = {}, {}
     for table in TABLES:
         path = directory / table.path
-        files[table.name] = relative(path)
-        try:
-            raw[table.name] = read_table(path, table)
-        except DataError as err:
-            problems += err.problems
+        files[table.name] = shown(directory, table.path)
+        reads[table.name] = read_table(path, table, files[table.name])
+    return reads, files
+
+
+def check(directory: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Every problem of the data in ``directory`` in one round (tables, rules, links, geometry) and the typed tables."""
+    from .validation import validate_all
+
+    reads, files = read_all(directory)
+    return validate_all(reads, files, directory)
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    """Raise one :class:`DataError` listing every problem (an :class:`EncodingProblem` when a file is not UTF-8)."""
     if problems:
         raise (EncodingProblem if any(p.check == "encoding" for p in problems) else DataError)(problems)
-    return raw, files
 
 
 #: Validated tables of this process, keyed by folder and content hash: a warm kernel that builds one page after
@@ -75,15 +84,14 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     column, value, expectation) when anything is wrong. Data already validated in this
     process with the same content (same :func:`data_version`) are not validated again.
     """
-    from .validation import validate
-
     directory = _data_dir(data_dir)
     version = data_version(directory)
     key = (str(directory.resolve()), version)
     if key not in _VALIDATED:
-        raw, files = read_all(directory)
+        typed, problems = check(directory)
+        raise_problems(problems)
         _VALIDATED.clear()  # one version at a time is all a build needs
-        _VALIDATED[key] = (validate(raw, files), files)
+        _VALIDATED[key] = (typed, {t.name: shown(directory, t.path) for t in TABLES})
     validated, files = _VALIDATED[key]
     typed = {name: frame.copy() for name, frame in validated.items()}
     editions = set(typed["cases"]["edition"].dropna().astype(int))

@@ -8,13 +8,28 @@ from it (``gba-report datapackage``), so the three never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 #: Vocabularies whose codes come from a table rather than from ``labels.csv``.
 CITY = "@city"
 DISTRICT = "@district"
 #: Geography codes: the non-city codes of ``labels.csv`` vocabulary ``scope`` plus every city code.
 SCOPE = "@scope"
+
+#: Years the report can speak of: plans from 2000 on, targets up to 2035 (it prints none later than 2030).
+YEARS = (2000, 2035)
+#: A plausible box around the Greater Bay Area (degrees; the bundled boundaries span 111.37-115.43 E, 21.57-24.39 N).
+GBA_LON = (111.0, 115.8)
+GBA_LAT = (21.3, 24.7)
+#: The longest cell any table may hold (characters); the longest real one is well under a thousand.
+MAX_CELL = 10_000
+#: Columns of free text, where a tab or a line break may stand (everywhere else they are control characters).
+TEXT = re.compile(r"^(subject|summary|sets|reason|note|options|evidence|choice|domain_reason|coord_source|source)(_|$)")
+#: ISO dates at the precision printed; months and days in range (whether the day exists is checked by gba_utils).
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+#: The geometry the notebooks read besides the tables (validated with them: parseable, every city, coordinates in range).
+GEOMETRY = "geo/gba_cities.geojson"
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,16 @@ class Field:
     pattern: str | None = None
     unique: bool = False  # unique within an edition
     unit: str | None = None
+    minimum: float | None = None  # inclusive bounds of a number
+    maximum: float | None = None
+    positive: bool = False  # a number greater than zero
+    date: bool = False  # an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) that exists in the calendar, within YEARS
+    year: bool = False  # a year within YEARS
+
+    @property
+    def text(self) -> bool:
+        """Free text: tab and newline are allowed (see :data:`TEXT`)."""
+        return bool(TEXT.match(self.name))
 
 
 @dataclass(frozen=True)
@@ -43,6 +68,7 @@ class Table:
     key: tuple[str, ...]
     rule_en: str = ""  # decision rules worth stating in the codebook
     rule_zh: str = ""
+    rows_required: bool = True  # a header-only file is a problem ("no rows")
 
     @property
     def path(self) -> str:
@@ -271,7 +297,7 @@ TABLES: tuple[Table, ...] = (
                 "ISO date of a date claim (YYYY, YYYY-MM or YYYY-MM-DD).",
                 "日期类陈述的 ISO 日期。",
                 required=False,
-                pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                pattern=DATE_PATTERN,
             ),
             Field("scope", "string", "Geography the number is about.", "数值所指地域。", required=False, vocab=SCOPE),
             Field("case_id", "string", "Case the number is about.", "相关案例。", required=False, ref="cases.case_id"),
@@ -321,7 +347,7 @@ TABLES: tuple[Table, ...] = (
                 "ISO date (YYYY, YYYY-MM or YYYY-MM-DD).",
                 "ISO 日期。",
                 required=False,
-                pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                pattern=DATE_PATTERN,
             ),
             Field("jurisdiction", "string", "Issuing jurisdiction.", "发布辖区。", vocab=SCOPE),
             Field("kind", "string", "Kind of document.", "文件类型。", vocab="policy_kind"),
@@ -606,4 +632,41 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+#: Constraints beyond types, codes and patterns: (table, column) -> what the value must be.
+CONSTRAINTS: dict[tuple[str, str], dict] = {
+    **{(t.name, "edition"): {"year": True} for t in TABLES if "edition" in t.columns},
+    ("claims", "value"): {"positive": True},
+    ("claims", "ref_year"): {"year": True},
+    ("claims", "date"): {"date": True},
+    ("policies", "date"): {"date": True},
+    ("outside_references", "value"): {"positive": True},
+    ("outside_references", "year"): {"year": True},
+    ("sections", "toc_page"): {"positive": True},
+    ("sections", "level"): {"positive": True},
+    ("cases", "appendix_no"): {"positive": True},
+    ("labels", "sort"): {"minimum": 0},
+    ("audit_checks", "strict"): {"minimum": 0},
+    ("audit_checks", "loose"): {"minimum": 0},
+    ("cities", "lon"): {"minimum": GBA_LON[0], "maximum": GBA_LON[1]},
+    ("cities", "lat"): {"minimum": GBA_LAT[0], "maximum": GBA_LAT[1]},
+}
+#: Tables that may be empty (a header only): the others must have rows.
+MAY_BE_EMPTY = (
+    "case_aggregates",
+    "audit_checks",
+    "outside_references",
+    "decisions",
+    "case_links",
+    "problem_recommendation",
+    "case_technologies",
+    "districts",
+)
+
+
+def _constrained(table: Table) -> Table:
+    fields = tuple(replace(f, **CONSTRAINTS.get((table.name, f.name), {})) for f in table.fields)
+    return replace(table, fields=fields, rows_required=table.name not in MAY_BE_EMPTY)
+
+
+TABLES = tuple(_constrained(t) for t in TABLES)
 BY_NAME = {t.name: t for t in TABLES}

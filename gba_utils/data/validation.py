@@ -7,43 +7,71 @@ one :class:`~gba_utils.errors.DataError` listing every problem at once.
 
 from __future__ import annotations
 
+import datetime
+import math
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from ..errors import DataError, Problem
+from ..errors import Problem
 from .filters import recount, split
-from .schema import BY_NAME, CITY, DISTRICT, SCOPE, TABLES, Field, Table
+from .geometry import check_geometry
+from .schema import BY_NAME, CITY, DISTRICT, SCOPE, TABLES, YEARS, Field, Table
 
 Frames = dict[str, pd.DataFrame]
 CHECKS: list[Callable[[Frames, dict[str, str]], list[Problem]]] = []
 
 
-def check(fn):
-    """Register a cross-table check (a named function returning problems)."""
-    CHECKS.append(fn)
-    return fn
+def check(*clean: str):
+    """Register a cross-table check (a named function returning problems).
+
+    Checks run on what remains of every table, so one broken table does not hide the problems of the others. A check
+    that can only judge tables without problems names them: ``@check("cases", "claims")`` runs only when those are
+    clean (the chapter-2 recount would otherwise report the consequences of a bad cell as problems of its own).
+    """
+
+    def register(fn):
+        fn.clean = set(clean)
+        CHECKS.append(fn)
+        return fn
+
+    return register
 
 
 def allowed_codes(vocab: str, frames: Frames) -> set[str]:
-    labels = frames.get("labels")
-    cities = set(frames["cities"]["city_code"].dropna()) if "cities" in frames else set()
+    """The codes a column of vocabulary ``vocab`` may hold, from labels.csv or the cities and districts tables."""
+
+    def codes(table: str, column: str, where=None) -> set[str]:
+        frame = frames.get(table)
+        if frame is None or column not in frame.columns:
+            return set()
+        values = frame[column] if where is None else frame.loc[frame["vocabulary"] == where, column]
+        return {v for v in values if isinstance(v, str)}
+
     if vocab == CITY:
-        return cities
+        return codes("cities", "city_code")
     if vocab == DISTRICT:
-        return set(frames["districts"]["district_code"].dropna()) if "districts" in frames else set()
-    if labels is None:
-        return set()
+        return codes("districts", "district_code")
     if vocab == SCOPE:
-        return set(labels.loc[labels["vocabulary"] == "scope", "code"]) | cities
-    return set(labels.loc[labels["vocabulary"] == vocab, "code"])
+        return codes("labels", "code", "scope") | codes("cities", "city_code")
+    return codes("labels", "code", vocab)
+
+
+def _vocabulary_known(vocab: str, frames: Frames) -> bool:
+    """Whether the table that lists a vocabulary's codes could be read (cities, districts or labels)."""
+    source = {CITY: ("cities",), DISTRICT: ("districts",), SCOPE: ("labels", "cities")}.get(vocab, ("labels",))
+    return all(frames.get(t) is not None for t in source)
 
 
 def _describe_vocab(vocab: str, codes: set[str]) -> str:
     name = {CITY: "city", DISTRICT: "district", SCOPE: "scope"}.get(vocab, vocab)
     shown = sorted(codes)
+    if not shown:
+        source = {CITY: "cities.csv", DISTRICT: "districts.csv"}.get(vocab, "labels.csv")
+        return f"a '{name}' code, but {source} lists none"
     more = "" if len(shown) <= 30 else f" ... ({len(shown)} codes)"
     return f"a '{name}' code: one of {shown[:30]}{more}"
 
@@ -57,14 +85,32 @@ def _rule(name: str, message: str) -> str:
     return message
 
 
-def _column_schema(f: Field, frames: Frames) -> pa.Column:
+def _real_date(value) -> bool:
+    """An ISO date at any precision (YYYY, YYYY-MM, YYYY-MM-DD) that exists in the calendar, within :data:`YEARS`."""
+    parts = [int(x) for x in str(value).split("-")]
+    if not YEARS[0] <= parts[0] <= YEARS[1]:
+        return False
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_schema(f: Field, frames: Frames, loose: bool = False) -> pa.Column:
+    """The pandera column of a field; ``loose`` keeps the type only (to type what remains of a broken table)."""
+    dtype = {"integer": "Int64", "number": "Float64", "string": "str"}[f.type]
+    if loose:
+        return pa.Column(dtype, nullable=True, coerce=True, required=True)
     checks = []
     if f.pattern:
         checks.append(pa.Check.str_matches(f.pattern, error=_rule("pattern", f"text matching {f.pattern}")))
-    if f.vocab and not f.multi:
+    if f.vocab and not _vocabulary_known(f.vocab, frames):
+        pass  # the table that lists these codes could not be read: its own problem says so, a flood of 'unknown code' would not
+    elif f.vocab and not f.multi:
         codes = allowed_codes(f.vocab, frames)
         checks.append(pa.Check.isin(sorted(codes), error=_rule("unknown-code", _describe_vocab(f.vocab, codes))))
-    if f.vocab and f.multi:
+    if f.vocab and f.multi and _vocabulary_known(f.vocab, frames):
         codes = allowed_codes(f.vocab, frames)
         checks.append(
             pa.Check(
@@ -73,19 +119,36 @@ def _column_schema(f: Field, frames: Frames) -> pa.Column:
                 error=_rule("unknown-code", "every ';'-separated item " + _describe_vocab(f.vocab, codes)),
             )
         )
-    dtype = {"integer": "Int64", "number": "Float64", "string": "str"}[f.type]
+    if f.positive:
+        checks.append(pa.Check.gt(0, error=_rule("range", "a number greater than zero")))
+    if f.minimum is not None or f.maximum is not None:
+        lo = -math.inf if f.minimum is None else f.minimum
+        hi = math.inf if f.maximum is None else f.maximum
+        what = f"a number from {lo:g} to {hi:g}" + (f" ({f.unit})" if f.unit else "")
+        checks.append(pa.Check.in_range(lo, hi, error=_rule("range", what)))
+    if f.year:
+        checks.append(pa.Check.in_range(*YEARS, error=_rule("range", f"a year from {YEARS[0]} to {YEARS[1]}")))
+    if f.date:
+        checks.append(
+            pa.Check(
+                _real_date,
+                element_wise=True,
+                error=_rule(
+                    "date", f"a date that exists in the calendar (YYYY, YYYY-MM or YYYY-MM-DD), from {YEARS[0]} to {YEARS[1]}"
+                ),
+            )
+        )
     return pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True, required=True)
 
 
-def table_schema(table: Table, frames: Frames) -> pa.DataFrameSchema:
-    uniques = [f.name for f in table.fields if f.unique]
+def table_schema(table: Table, frames: Frames, loose: bool = False, skip: set[str] = frozenset()) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {f.name: _column_schema(f, frames) for f in table.fields},
+        {f.name: _column_schema(f, frames, loose or f.name in skip) for f in table.fields},
         strict=False,
-        unique=list(table.key),
+        unique=None if loose else list(table.key),
         report_duplicates="all",
         name=table.name,
-    ), uniques
+    )
 
 
 def _expectation(table: Table, column: str | None, check_name: str) -> str:
@@ -95,52 +158,76 @@ def _expectation(table: Table, column: str | None, check_name: str) -> str:
             return {"integer": "a whole number", "number": "a number"}.get(f.type, "text")
         if check_name == "not_nullable":
             return "a value (this column is required)"
-    if check_name in ("field_uniqueness", "multiple_fields_uniqueness"):
-        return f"a unique key {table.key}"
     return check_name
 
 
-def check_table(table: Table, frame: pd.DataFrame, frames: Frames, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Validate and type one table; return the typed frame (or None) and its problems."""
-    schema, uniques = table_schema(table, frames)
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def check_table(
+    table: Table, frame: pd.DataFrame, frames: Frames, file: str, original: dict | None = None, skip: set[str] = frozenset()
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate and type one table; return the typed frame and its problems.
+
+    When the table has problems, the frame returned is what remains of it, typed: bad cells emptied and repeated keys
+    dropped, so that the checks between tables can still run on the rest. ``original`` holds the file's own text of
+    normalised cells (messages quote it); ``skip`` names missing columns, reported once when the file was read.
+    """
+    original = original or {}
     problems: list[Problem] = []
+    bad_cells: set[tuple[int, str]] = set()
+    duplicate_lines: set[int] = set()
     try:
-        typed = schema.validate(frame.copy(), lazy=True)
+        return table_schema(table, frames, skip=skip).validate(frame.copy(), lazy=True), _unique_ids(table, frame, file)
     except SchemaErrors as err:
-        typed = None
-        fc = err.failure_cases
-        for rec in fc.to_dict("records"):
-            column = rec.get("column")
-            index = rec.get("index")
-            check_name = str(rec.get("check"))
-            value = rec.get("failure_case")
-            if column is None or (isinstance(column, float) and pd.isna(column)):
-                column = None
-            line = None if index is None or (isinstance(index, float) and pd.isna(index)) else int(index)
+        key_cols = [k for k in table.key if k != "edition"] or list(table.key)
+        for rec in err.failure_cases.to_dict("records"):
+            column, index, check_name = rec.get("column"), rec.get("index"), str(rec.get("check"))
+            column = None if _missing(column) else column
+            line = None if _missing(index) else int(index)
             if check_name in ("field_uniqueness", "multiple_fields_uniqueness") or column == table.name:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column if column in table.columns else ",".join(table.key),
-                        value,
-                        f"a unique key {table.key}",
-                        "duplicate-key",
-                    )
-                )
+                if line is not None and line not in duplicate_lines:
+                    duplicate_lines.add(line)
+                    value = ",".join(str(frame.loc[line, k]) for k in key_cols)
+                    problems.append(Problem(file, line, ",".join(key_cols), value, f"a unique key {table.key}", "duplicate-key"))
                 continue
-            if check_name in RULES:
-                problems.append(Problem(file, line, column, value, check_name, RULES[check_name]))
-            else:
-                problems.append(Problem(file, line, column, value, _expectation(table, column, check_name), check_name))
-    # a unique id must be unique within an edition even when the key has more columns
-    for col in uniques:
-        key = ["edition", col] if "edition" in frame.columns else [col]
-        dup = frame[frame.duplicated(key, keep=False) & frame[col].notna()]
-        if len(table.key) > len(key):
-            for line, value in dup[col].items():
-                problems.append(Problem(file, int(line), col, value, "an id used once per edition", "duplicate-id"))
+            if check_name.startswith("dtype("):
+                continue  # the same cell as its coerce_dtype failure
+            value = rec.get("failure_case")
+            if check_name == "not_nullable":
+                value = ""  # an empty cell, shown as such
+            elif line is not None and column is not None:
+                value = original.get((line, column), frame.loc[line, column] if line in frame.index else value)
+            if line is not None and column is not None:
+                bad_cells.add((line, column))
+            name = RULES.get(check_name, check_name)
+            expected = check_name if check_name in RULES else _expectation(table, column, check_name)
+            problems.append(Problem(file, line, column, value, expected, name))
+    problems += _unique_ids(table, frame, file)
+    remains = frame.copy()
+    for line, column in bad_cells:
+        remains.loc[line, column] = None
+    remains = remains[~remains.duplicated(list(table.key), keep="first")]
+    typed = table_schema(table, frames, loose=True).validate(remains, lazy=True)
     return typed, _dedupe(problems)
+
+
+def _unique_ids(table: Table, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A unique id must be unique within an edition even when the key has more columns."""
+    problems = []
+    for f in table.fields:
+        if not f.unique:
+            continue
+        key = ["edition", f.name] if "edition" in frame.columns else [f.name]
+        if len(table.key) <= len(key):
+            continue  # the key check covers it
+        dup = frame[frame.duplicated(key, keep=False) & frame[f.name].notna()]
+        problems += [
+            Problem(file, int(line), f.name, value, "an id used once per edition", "duplicate-id")
+            for line, value in dup[f.name].items()
+        ]
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -156,7 +243,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 # ---------------------------------------------------------------- cross-table checks
 
 
-@check
+@check()
 def foreign_keys(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Every reference between tables resolves, within the same edition."""
     out = []
@@ -172,25 +259,28 @@ def foreign_keys(frames: Frames, files: dict[str, str]) -> list[Problem]:
                 continue
             target = frames[target_table]
             has_ed = "edition" in frame.columns and "edition" in target.columns
+            items = frame[f.name].map(split) if f.multi else frame[f.name].map(lambda v: [] if _missing(v) else [v])
+            pairs = items.explode().dropna()
+            if pairs.empty:
+                continue
+            editions = frame.loc[pairs.index, "edition"] if has_ed else pd.Series(None, index=pairs.index, dtype=object)
             keys = set(zip(target["edition"], target[target_col])) if has_ed else {(None, v) for v in target[target_col]}
-            for line, row in frame.iterrows():
-                items = split(row[f.name]) if f.multi else ([] if pd.isna(row[f.name]) else [row[f.name]])
-                for item in items:
-                    if ((row["edition"] if has_ed else None), item) not in keys:
-                        out.append(
-                            Problem(
-                                files[table.name],
-                                int(line),
-                                f.name,
-                                item,
-                                f"an existing {target_table}.{target_col} of edition {row.get('edition')}",
-                                "foreign-key",
-                            )
+            for line, edition, item in zip(pairs.index, editions, pairs):
+                if ((edition if has_ed else None), item) not in keys:
+                    out.append(
+                        Problem(
+                            files[table.name],
+                            int(line),
+                            f.name,
+                            item,
+                            f"an existing {target_table}.{target_col} of edition {edition}",
+                            "foreign-key",
                         )
+                    )
     return out
 
 
-@check
+@check()
 def case_link_targets(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """case_links.target_id names an existing problem or measure, as target_type says."""
     if not {"case_links", "problems", "measures"} <= frames.keys():
@@ -211,7 +301,7 @@ def case_link_targets(frames: Frames, files: dict[str, str]) -> list[Problem]:
     return out
 
 
-@check
+@check()
 def problem_hierarchy(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Sub-problems (P1.1) sit under their area (P1); areas have no parent."""
     if "problems" not in frames:
@@ -219,13 +309,24 @@ def problem_hierarchy(frames: Frames, files: dict[str, str]) -> list[Problem]:
     out = []
     for line, row in frames["problems"].iterrows():
         pid, parent = row["problem_id"], row["parent_id"]
+        if _missing(pid):
+            continue
         expected = pid.split(".")[0] if "." in str(pid) else None
         if (parent if isinstance(parent, str) else None) != expected:
-            out.append(Problem(files["problems"], int(line), "parent_id", parent, f"{expected!r} for problem {pid}", "hierarchy"))
+            out.append(
+                Problem(
+                    files["problems"],
+                    int(line),
+                    "parent_id",
+                    "" if _missing(parent) else parent,
+                    f"{expected!r} for problem {pid}",
+                    "hierarchy",
+                )
+            )
     return out
 
 
-@check
+@check()
 def measure_ids_match_recommendation(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Measure R2.M03 belongs to recommendation R2."""
     if "measures" not in frames:
@@ -240,15 +341,47 @@ def measure_ids_match_recommendation(frames: Frames, files: dict[str, str]) -> l
             "hierarchy",
         )
         for line, row in frames["measures"].iterrows()
-        if not str(row["measure_id"]).startswith(f"{row['rec_id']}.")
+        if not _missing(row["measure_id"]) and not str(row["measure_id"]).startswith(f"{row['rec_id']}.")
     ]
 
 
-@check
+@check()
+def shares_within_a_whole(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A claim in percent is a share of something: from 0 to 100."""
+    if "claims" not in frames:
+        return []
+    claims = frames["claims"]
+    bad = claims[(claims["unit"] == "percent") & ((claims["value"] < 0) | (claims["value"] > 100))]
+    return [
+        Problem(files["claims"], int(line), "value", v, "a share from 0 to 100 (unit percent)", "range")
+        for line, v in bad["value"].items()
+    ]
+
+
+@check()
+def date_claims_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A claim about a date (unit 'date') gives its ISO date, and its value and year are that date's year."""
+    if "claims" not in frames or "date" not in frames["claims"].columns:
+        return []
+    claims, out = frames["claims"], []
+    for line, c in claims[claims["unit"] == "date"].iterrows():
+        if _missing(c["date"]):
+            out.append(Problem(files["claims"], int(line), "date", "", "the ISO date of a claim whose unit is 'date'", "date"))
+            continue
+        year = int(str(c["date"])[:4])
+        for col in ("value", "ref_year"):
+            if not _missing(c[col]) and c[col] != year:
+                out.append(Problem(files["claims"], int(line), col, c[col], f"{year}, the year of the date {c['date']}", "date"))
+    for line, c in claims[(claims["unit"] != "date") & claims["date"].notna()].iterrows():
+        out.append(
+            Problem(files["claims"], int(line), "date", c["date"], "no date (only claims of unit 'date' have one)", "date")
+        )
+    return out
+
+
+@check("cases", "claims", "case_aggregates")
 def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Every count chapter 2 states about the cases is reproduced by the coded cases (:func:`.filters.recount`)."""
-    if not {"case_aggregates", "cases", "claims"} <= frames.keys():
-        return []
     out = []
     claims, cases, aggregates = frames["claims"], frames["cases"], frames["case_aggregates"]
     for edition in sorted(set(aggregates["edition"])):
@@ -283,21 +416,35 @@ def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
     return out
 
 
-def validate(raw: Frames, files: dict[str, str]) -> Frames:
-    """Validate every table and the links between them; return typed frames or raise one DataError."""
-    problems: list[Problem] = []
+def _order(problem: Problem) -> tuple:
+    return (problem.file, problem.row if problem.row is not None else 0, problem.column or "")
+
+
+def validate_all(reads: dict, files: dict[str, str], directory: Path | None = None) -> tuple[Frames, list[Problem]]:
+    """Every problem of every table in one round: reading, types, codes, rules, the links between tables, the geometry.
+
+    ``reads`` maps table names to :class:`~gba_utils.data.reading.Read`. Returns the typed frames (what remains of
+    broken tables) and the problems, sorted by file and line.
+    """
+    problems: list[Problem] = [p for r in reads.values() for p in r.problems]
+    dirty = {name for name, r in reads.items() if r.problems or r.frame is None}
     typed: Frames = {}
+    raw = {name: r.frame for name, r in reads.items() if r.frame is not None}
     # labels, cities and districts first: the others' vocabularies come from them
     order = ["labels", "cities", "districts"] + [t.name for t in TABLES if t.name not in ("labels", "cities", "districts")]
     for name in order:
         if name not in raw:
             continue
-        frame, found = check_table(BY_NAME[name], raw[name], {**raw, **typed}, files[name])
+        frame, found = check_table(
+            BY_NAME[name], raw[name], {**raw, **typed}, files[name], reads[name].original, reads[name].missing_columns
+        )
         problems += found
-        if frame is not None:
-            typed[name] = frame
-    for fn in CHECKS:  # on every table that typed cleanly, so all problems show at once
+        dirty |= {name} if found else set()
+        typed[name] = frame
+    for fn in CHECKS:  # on what remains of every table, so all problems show at once
+        if fn.clean & (dirty | (set(BY_NAME) - set(typed))):
+            continue
         problems += fn(typed, files)
-    if problems:
-        raise DataError(problems)
-    return typed
+    if directory is not None:
+        problems += check_geometry(directory, typed.get("cities"))
+    return typed, sorted(_dedupe(problems), key=_order)

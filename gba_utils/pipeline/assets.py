@@ -40,13 +40,25 @@ def write_stylesheet(site: Path) -> None:
     atomic_write(site / "assets" / "gba.css", (Path(paths.TEMPLATES) / "gba.css").read_bytes())
 
 
-def write_assets(site: Path, data_dir: Path, chars: str) -> None:
-    """The data downloads and the web font (run beside the kernels)."""
-    export_all(data_dir, site / "data")
-    write_font(site, chars)
+def write_assets(site: Path, data_dir: Path, chars: str, carry=None) -> None:
+    """The data downloads and the web font (run beside the kernels).
+
+    ``carry(rel)`` puts the current site's file ``rel`` into ``site`` and says whether it could: the downloads are
+    carried over when the data did not change (the caller decides), and the font when its characters did not.
+    """
+    if carry is None or not all(carry(f"data/{name}") for name in download_names(data_dir)):
+        export_all(data_dir, site / "data")
+    write_font(site, chars, carry)
 
 
-def write_font(site: Path, chars: str | None = None) -> str:
+def download_names(data_dir: Path) -> list[str]:
+    from ..data.schema import TABLES
+
+    names = [f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "xlsx")]
+    return names + (["datapackage.json"] if (data_dir / "datapackage.json").exists() else [])
+
+
+def write_font(site: Path, chars: str | None = None, carry=None) -> str:
     """Subset the bundled Noto Sans SC to ``chars`` and ship it once as WOFF; skipped when unchanged."""
     from fontTools import subset
 
@@ -54,6 +66,8 @@ def write_font(site: Path, chars: str | None = None) -> str:
     digest = sha(chars.encode("utf-8"))
     target = site / "assets" / FONT_FILE
     stamp = paths.BUILD / "cache" / "font.json"
+    if not target.exists() and carry is not None and stamp.exists() and stamp.read_text().split()[0] == digest:
+        carry(f"assets/{FONT_FILE}")
     if target.exists() and stamp.exists() and stamp.read_text() == f"{digest} {target.stat().st_size}":
         return "cached"
     options = subset.Options()

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import languages, paths
+from ..contents import CHAPTERS
 from ..files import atomic_write, sha
 
 #: Packages whose versions shape what a notebook outputs.
@@ -103,12 +104,27 @@ def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
     return inputs
 
 
-def render_inputs(nb_json: dict, show_code: bool) -> dict[str, str]:
+def _links(job, site: set[str]) -> str:
+    """Which of the pages this one may link to the site has (a neighbour or twin built later changes the page)."""
+    near = job.neighbours(site)
+    pages = [j.page if j else "" for j in (near["prev"], near["next"])] + [t.page for t in near["twins"]]
+    chapters = sorted(
+        p for name in CHAPTERS for p in (job.sibling(notebook=name).page, f"{job.out_dir}/{name}.html") if p in site
+    )
+    return sha(json.dumps([pages, chapters]).encode())
+
+
+def render_inputs(nb_json: dict, show_code: bool, links: str = "") -> dict[str, str]:
     cells = [(c["cell_type"], c["source"], c.get("metadata", {}).get("tags", [])) for c in nb_json["cells"]]
-    inputs = {"markdown": sha(json.dumps(cells).encode()), "show_code": str(show_code)}
+    inputs = {"markdown": sha(json.dumps(cells).encode()), "show_code": str(show_code), "links": links}
     inputs |= _package(RENDERING, inside=True) | _languages()
     inputs |= _files(Path(paths.TEMPLATES), "*")
     return inputs
+
+
+def executed_path(job) -> Path:
+    """Where a job's executed notebook is kept (the cache re-renders from it; a failed one stays for debugging)."""
+    return paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
 
 
 def manifest_path(out_dir: str, slug: str) -> Path:
@@ -124,13 +140,14 @@ def _changed(old: dict, new: dict) -> str | None:
     return ", ".join(diff) + " changed"
 
 
-def decide(job, site: Path, force: bool = False) -> tuple[str, str]:
-    """('run' | 'render' | 'skip', reason) for one job."""
+def decide(job, current: Path | None, site: set[str], force: bool = False) -> tuple[str, str]:
+    """('run' | 'render' | 'skip', reason) for one job; ``current`` is the folder readers see now, ``site`` the pages of
+    the site being built."""
     source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
     nb_json = json.loads(source.read_text(encoding="utf-8"))
     params = dict(job.params)
     manifest = manifest_path(job.out_dir, job.slug)
-    executed = paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
+    executed = executed_path(job)
     if force:
         return "run", "--force"
     if not manifest.exists() or not executed.exists():
@@ -139,22 +156,27 @@ def decide(job, site: Path, force: bool = False) -> tuple[str, str]:
     why = _changed(old.get("execution", {}), execution_inputs(nb_json, params))
     if why:
         return "run", why
-    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code))
-    page = site / job.out_dir / f"{job.slug}.html"
+    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code, _links(job, site)))
+    page = current / job.page if current else None
     if why:
-        return "render", why.replace("markdown changed", "markdown or tags changed")
-    if not page.exists():
+        return "render", why.replace("markdown changed", "markdown or tags changed").replace(
+            "links changed", "pages it links changed"
+        )
+    if page is None or not page.exists():
         return "render", "page missing"
     if old.get("page") != sha(page.read_bytes()):  # another site built from this build folder, or an edited page
         return "render", "page on disk is not the last one built"
     return "skip", "up to date"
 
 
-def snapshot(job) -> dict:
+def snapshot(job, site: set[str]) -> dict:
     """The inputs of a job as they are now (taken before it runs, recorded after it succeeds)."""
     source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
     nb_json = json.loads(source.read_text(encoding="utf-8"))
-    return {"execution": execution_inputs(nb_json, dict(job.params)), "render": render_inputs(nb_json, job.show_code)}
+    return {
+        "execution": execution_inputs(nb_json, dict(job.params)),
+        "render": render_inputs(nb_json, job.show_code, _links(job, site)),
+    }
 
 
 def record(job, inputs: dict, page: bytes, title: str = "") -> None:

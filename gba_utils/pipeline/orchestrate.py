@@ -1,14 +1,17 @@
-"""The build: validate, plan, run every page whose inputs changed, render, write the index; and ``refresh``.
+"""The build: plan, check, run every page whose inputs changed, and publish the site as a whole; and ``refresh``.
 
 ``build()`` is the Python API; ``gba-report build`` (:mod:`gba_utils.cli`) is a thin wrapper. The order of work:
 
-1. check every job's parameters against the notebook's ``parameters`` cell (:mod:`.plan`);
-2. decide per job whether to run, re-render or skip it (:mod:`.cache`); with nothing to do, stop here;
-3. validate the data (a broken table stops the build before any notebook runs);
-4. execute each job in a worker process with one warm kernel (:mod:`.kernels`) and render its page in the same worker
-   (:mod:`.pages`), while the main process makes the shared assets (:mod:`.assets`);
-5. write each page atomically, so a failed or interrupted build leaves the last good HTML in place; executed notebooks
-   are kept under ``build/executed/`` for debugging; finally write the index from the build's record of its pages.
+1. plan the pages (:mod:`.plan`): those asked for, and every page already in the site (a site is always whole);
+   every parameter is checked first;
+2. decide per page whether to run, re-render or skip it (:mod:`.cache`); with nothing to do, stop here;
+3. preflight, before any kernel starts: the output folder can be written, and every file a notebook reads (the tables
+   and the geometry) is validated in one round that lists every problem;
+4. execute each page in a worker process with a warm kernel (:mod:`.kernels`) and render it (:mod:`.pages`) into a
+   staging folder, while the main process makes the shared assets (:mod:`.assets`);
+5. publish (:mod:`.publish`): only a complete, consistent staging folder replaces what readers see, in one step. A page
+   that failed keeps its last good version when that version shows the same data; otherwise the previous site stays
+   entirely. Executed notebooks are kept under ``build/executed/`` for debugging.
 """
 
 from __future__ import annotations
@@ -21,15 +24,15 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS
-from ..data import load
-from ..errors import BuildInterrupted, NotebookFailed
+from ..data import data_version, load
+from ..errors import BuildInterrupted, NotebookFailed, ParameterError
 from ..files import atomic_write, sha
 from ..research.params import check
 from . import cache
@@ -37,6 +40,19 @@ from .assets import site_characters, write_assets, write_stylesheet
 from .kernels import execute, kernel_env
 from .pages import render_page, write_index
 from .plan import Job, declared_parameters, plan
+from .publish import SiteStore, check_site, write_manifest
+
+#: How each page of a build ended, as the summary shows it.
+STATUS = {
+    "run": "ran",
+    "render": "rendered",
+    "skip": "cached",
+    "failed": "FAILED",
+    "kept": "kept",
+    "interrupted": "interrupted",
+    "not started": "not started",
+    "done": "done",
+}
 
 
 @dataclass
@@ -51,24 +67,33 @@ class Result:
     action: str = "run"
     reason: str = ""
     title: str = ""
+    page_sha: str = ""
+    state: str = ""  # "" (the action says it), failed, kept, interrupted, not started, done (finished, not published)
+
+    @property
+    def status(self) -> str:
+        return STATUS[self.state or (self.action if self.ok else "failed")]
 
 
 @dataclass
 class Summary:
     results: list[Result] = field(default_factory=list)
     seconds: float = 0.0
+    site: str = ""
+    published: str = ""  # the version readers now see ("" when the site was left as it was)
+    unchanged: str = ""  # why the site was left as it was
+    dropped: list[str] = field(default_factory=list)  # earlier pages whose parameters the data no longer allow
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return all(r.ok for r in self.results) and not self.unchanged
 
     def render(self) -> str:
-        lines = [f"{'notebook':<20} {'params':<40} {'status':<8} {'time':>6} {'size':>7}  why"]
+        lines = [f"{'notebook':<20} {'params':<40} {'status':<11} {'time':>6} {'size':>7}  why"]
         for r in self.results:
             params = ",".join(f"{k}={v}" for k, v in r.job.params if (k, v) in r.job.named_params or k == "lang")
-            size = f"{r.html_bytes / 1024:.0f} KB" if r.ok else "-"
-            status = {"run": "ran", "render": "rendered", "skip": "cached"}[r.action] if r.ok else "FAILED"
-            lines.append(f"{r.job.notebook:<20} {params:<40} {status:<8} {r.seconds:5.1f}s {size:>7}  {r.reason}")
+            size = f"{r.html_bytes / 1024:.0f} KB" if r.html_bytes else "-"
+            lines.append(f"{r.job.notebook:<20} {params:<40} {r.status:<11} {r.seconds:5.1f}s {size:>7}  {r.reason}")
         failed = [r for r in self.results if not r.ok]
         ran = sum(1 for r in self.results if r.ok and r.action == "run")
         lines.append(
@@ -76,53 +101,74 @@ class Summary:
             f"{len(failed)} failed in {self.seconds:.1f}s"
         )
         for r in failed:
-            lines.append(f"FAILED {r.job.notebook} {dict(r.job.params)}: {r.error}")
+            lines.append(f"{r.status} {r.job.notebook} {dict(r.job.params)}: {r.error}")
             if r.executed_path:
                 lines.append(f"  executed notebook kept at {r.executed_path}")
+        for page in self.dropped:
+            lines.append(f"dropped {page}")
+        if self.published:
+            lines.append(f"site published: {self.site} -> {self.published}")
+        elif self.unchanged:
+            lines.append(f"site unchanged: {self.site} still shows the previous version ({self.unchanged})")
+        else:
+            lines.append(f"site up to date: {self.site}")
         return "\n".join(lines)
 
 
-def executed_path(job: Job) -> Path:
-    """Where a job's executed notebook is kept (the cache re-renders from it; a failed one stays for debugging)."""
-    return paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
-
-
 def run_job(
-    job: Job, site: str, action: str = "run", reason: str = "", folders: tuple[str, str] | None = None, reuse_kernel: bool = False
+    job: Job,
+    stage: str,
+    site: frozenset[str],
+    action: str = "run",
+    reason: str = "",
+    folders: tuple[str, str] | None = None,
+    reuse_kernel: bool = False,
 ) -> Result:
-    """Execute (or reuse the cached run of) one job and render its page; runs inside a worker process.
+    """Execute (or reuse the cached run of) one job and render its page into ``stage``; runs inside a worker process.
 
-    ``folders`` carries the caller's notebook and build folders to workers (other processes, or other machines).
+    ``site`` holds the page paths of the whole site (navigation links only pages that exist). ``folders`` carries the
+    caller's notebook and build folders to workers (other processes, or other machines).
     """
     if folders:
         paths.NOTEBOOKS, paths.BUILD = Path(folders[0]), Path(folders[1])
 
+    if _STARTED is not None:
+        _STARTED.put(job.page)
     os.environ.update(kernel_env())
     start = time.perf_counter()
-    executed = executed_path(job)
+    executed = cache.executed_path(job)
     cache.reset()
-    inputs = cache.snapshot(job)
     try:
+        inputs = cache.snapshot(job, site)
         if action == "render":
             nb = cache.merge_outputs(
                 nbformat.read(paths.NOTEBOOKS / f"{job.notebook}.ipynb", as_version=4), nbformat.read(executed, as_version=4)
             )
         else:
             nb = execute(job, executed, reuse_kernel)
-        html, target, title = render_page(nb, job, Path(site))
+        html, title = render_page(nb, job, set(site))
         page = html.encode("utf-8")
-        atomic_write(target, page)
+        atomic_write(Path(stage) / job.page, page)
         cache.record(job, inputs, page, title)
         return Result(
-            job, True, time.perf_counter() - start, paths.relative(target), len(page), action=action, reason=reason, title=title
+            job,
+            True,
+            time.perf_counter() - start,
+            job.page,
+            len(page),
+            action=action,
+            reason=reason,
+            title=title,
+            page_sha=sha(page),
         )
     except NotebookFailed as exc:
         cache.manifest_path(job.out_dir, job.slug).unlink(missing_ok=True)
+        cell = f" (cell {exc.cell_index})" if exc.cell_index is not None else ""
         return Result(
             job,
             False,
             time.perf_counter() - start,
-            error=exc.error + (f" (cell {exc.cell_index})" if exc.cell_index is not None else ""),
+            error=exc.error + cell,
             executed_path=exc.executed_path,
             action=action,
             reason=reason,
@@ -134,51 +180,73 @@ def run_job(
             time.perf_counter() - start,
             error=f"{type(exc).__name__}: {exc}",
             executed_path=paths.relative(executed) if executed.exists() else None,
+            action=action,
+            reason=reason,
         )
 
 
-# ------------------------------------------------------------------ the record of a site's pages
+# ------------------------------------------------------------------ the pages of a site
 
 
-def _record_path(site: Path) -> Path:
-    return paths.BUILD / "sites" / f"{sha(str(site.resolve()).encode())}.json"
+def _one_data_dir(jobs: list[Job]) -> str | None:
+    found = {dict(j.params).get("data_dir") for j in jobs}
+    if len(found) > 1:
+        raise ParameterError(
+            "data_dir", sorted(map(str, found)), "one data folder per site (every page of a site shows the same data)"
+        )
+    return found.pop() if found else None
 
 
-def _page_key(job: Job) -> str:
-    return job.page
+def carried_jobs(manifest: dict, requested: list[Job], data_dir: str | None) -> tuple[list[Job], list[str]]:
+    """The pages of the current site that were not asked for, built from this build's data folder (a site stays whole).
+
+    Returns them and the pages dropped because the data no longer allow their parameters (a city removed, say).
+    """
+    asked = {j.page for j in requested}
+    carried, dropped = [], []
+    for page, record in sorted(manifest.get("pages", {}).items()):
+        if page in asked:
+            continue
+        job = Job.from_json(record)
+        params = {**dict(job.params), "data_dir": data_dir}
+        path = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
+        try:
+            checked = check(params, notebook=job.notebook, declared=set(declared_parameters(path)) if path.exists() else None)
+        except (ParameterError, OSError) as exc:
+            dropped.append(f"{page}: {exc}")
+            continue
+        if not path.exists():
+            dropped.append(f"{page}: its notebook {job.notebook} no longer exists")
+            continue
+        carried.append(replace(job, params=tuple(sorted(checked.items()))))
+    return carried, dropped
 
 
-def _job_json(job: Job) -> dict:
-    return {"notebook": job.notebook, "params": [list(p) for p in job.params], "out_dir": job.out_dir, "show_code": job.show_code}
-
-
-def _job_from(record: dict) -> Job:
-    return Job(record["notebook"], tuple((k, v) for k, v in record["params"]), record["out_dir"], record["show_code"])
-
-
-def site_pages(site: Path, summary: Summary) -> list[dict]:
-    """The site's pages after this build: this build's pages, and the earlier ones still on disk."""
-    path = _record_path(site)
-    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    pages = {key: {"job": _job_from(rec), "title": rec["title"]} for key, rec in old.items() if (site / key).exists()}
-    for r in summary.results:
-        if r.ok:
-            pages[_page_key(r.job)] = {"job": r.job, "title": r.title}
-    atomic_write(
-        path,
-        json.dumps(
-            {k: {**_job_json(p["job"]), "title": p["title"]} for k, p in sorted(pages.items())}, ensure_ascii=False, indent=1
-        ).encode("utf-8"),
-    )
-    return list(pages.values())
+def site_inputs() -> str:
+    """What shapes the site beyond its pages (index, stylesheet, language records): a site whose pages are all current
+    is rebuilt when this changes."""
+    return sha(json.dumps([cache.render_inputs({"cells": []}, False), cache.package_versions()], sort_keys=True).encode())
 
 
 # ------------------------------------------------------------------ workers
 
 
-def _record_worker(pids) -> None:
+#: In a worker process: where it says which page it starts (the build reports pages that never started as such).
+_STARTED = None
+
+
+def _record_worker(pids, started) -> None:
     """Initializer of every worker process: tell the build this worker's pid (it stops them when interrupted)."""
+    global _STARTED
     pids.put(os.getpid())
+    _STARTED = started
+
+
+def _started_pages(started) -> set[str]:
+    found = set()
+    while started is not None and not started.empty():
+        found.add(started.get())
+    return found
 
 
 def _stop_workers(pids) -> None:
@@ -203,42 +271,119 @@ def build(
     executor: cf.Executor | None = None,
     isolated: bool = False,
 ) -> Summary:
-    """Validate the data, run every job whose inputs changed, render pages, write the index. Returns a Summary.
+    """Plan, check, run every page whose inputs changed and publish the whole site. Returns a Summary.
 
     ``executor`` may be any :class:`concurrent.futures.Executor` (a Dask ``client.get_executor()`` runs the same
     jobs on a cluster); by default jobs run in ``jobs`` worker processes. Each worker keeps one warm kernel and
     resets it between notebooks; ``isolated=True`` starts a fresh kernel for every notebook instead.
+    Raises :class:`~gba_utils.errors.InputError` (bad data, parameters or output folder) before any kernel starts, and
+    :class:`~gba_utils.errors.BuildInterrupted` after an interrupt; in both cases the site is unchanged.
     """
     start = time.perf_counter()
     site = Path(site) if site else paths.REPORTS
-    plan_jobs = plan(notebooks, langs, dict(params or {}), show_code, city_profiles, matrix)
+    store = SiteStore(site)
+    requested = plan(notebooks, langs, dict(params or {}), show_code, city_profiles, matrix)
+    data_dir = _one_data_dir(requested)
+    manifest = store.manifest()
+    carried, dropped = carried_jobs(manifest, requested, data_dir)
+    all_jobs = requested + carried
+    pages = frozenset(j.page for j in all_jobs)
+    current = store.current()
     cache.reset()
-    decisions = {job: cache.decide(job, site, force) for job in plan_jobs}
-    summary = Summary()
-    todo = [j for j in plan_jobs if decisions[j][0] != "skip"]
+    decisions = {job: cache.decide(job, current, set(pages), force) for job in all_jobs}
+    summary = Summary(site=paths.relative(site, follow_links=False), dropped=dropped)
+    version = data_version(paths.data_dir(data_dir))
+    recorded = manifest.get("pages", {})
 
     def skipped(job: Job) -> Result:
-        page = site / job.page
+        size = (current / job.page).stat().st_size if current else 0
         return Result(
             job,
             True,
             0.0,
-            paths.relative(page),
-            page.stat().st_size,
+            job.page,
+            size,
             action="skip",
             reason="up to date",
-            title=cache.recorded_title(job),
+            title=recorded.get(job.page, {}).get("title") or cache.recorded_title(job),
+            page_sha=recorded.get(job.page, {}).get("sha", ""),
         )
 
-    if not todo and (site / "index.html").exists():
-        summary.results = [skipped(job) for job in plan_jobs]  # nothing changed: no validation, no kernel, no rendering
+    todo = [j for j in all_jobs if decisions[j][0] != "skip"]
+    if (
+        not todo
+        and current
+        and not dropped
+        and set(recorded) == set(pages)
+        and manifest.get("data_version") == version
+        and manifest.get("inputs") == site_inputs()
+    ):
+        summary.results = [skipped(job) for job in all_jobs]  # nothing changed: no validation, no kernel, nothing written
         summary.seconds = time.perf_counter() - start
         return summary
 
-    data_dirs = {dict(j.params).get("data_dir") for j in plan_jobs}
-    for d in sorted(data_dirs, key=str):  # a broken table stops the build here, before any notebook runs
-        ds = load(dict(plan_jobs[0].params).get("edition", 2022), d)
-    summary.results += [skipped(job) for job in plan_jobs if decisions[job][0] == "skip"]
+    store.preflight()  # the output folder can be written ...
+    ds = load(dict(requested[0].params).get("edition", 2022), data_dir)  # ... and every file a notebook reads is valid
+    same_data = manifest.get("data_version") == version
+    store.lock()
+    stage = store.stage()
+    published = False
+    try:
+        for job in all_jobs:
+            if decisions[job][0] == "skip" and not store.carry(job.page, stage):
+                decisions[job] = ("render", "page missing")
+        todo = [j for j in all_jobs if decisions[j][0] != "skip"]
+        summary.results += [skipped(job) for job in all_jobs if decisions[job][0] == "skip"]
+        interrupted = _run(
+            todo, decisions, stage, pages, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data
+        )
+        order = {j: i for i, j in enumerate(all_jobs)}
+        summary.results.sort(key=lambda r: order[r.job])
+        summary.seconds = time.perf_counter() - start
+        if interrupted:
+            summary.unchanged = "the build was interrupted"
+            raise BuildInterrupted(summary)
+        for r in summary.results:
+            if not r.ok:
+                if same_data and store.carry(r.job.page, stage):
+                    r.state = "kept"
+                    old = recorded.get(r.job.page, {})
+                    r.title, r.page_sha = old.get("title", ""), old.get("sha", "")
+                else:
+                    summary.unchanged = (
+                        f"{r.job.page} failed and has no earlier version that shows the same data, so a new "
+                        "site would be incomplete"
+                    )
+        if summary.unchanged:
+            return summary
+        write_stylesheet(stage)
+        records = [{"job": r.job, "title": r.title} for r in summary.results]
+        atomic_write(stage / "index.html", write_index(ds, records))
+        write_manifest(
+            stage,
+            {
+                "data_version": version,
+                "edition": ds.edition,
+                "inputs": site_inputs(),
+                "pages": {r.job.page: {**r.job.to_json(), "title": r.title, "sha": r.page_sha} for r in summary.results},
+            },
+        )
+        problems = check_site(stage)
+        if problems:
+            summary.unchanged = "the new site failed its consistency check: " + "; ".join(problems[:5])
+            return summary
+        summary.published = paths.relative(store.publish(stage))
+        published = True
+        summary.seconds = time.perf_counter() - start
+        return summary
+    finally:
+        if not published:
+            store.discard(stage)
+        store.unlock()
+
+
+def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data) -> bool:
+    """Run the jobs (in worker processes) while the assets are made; True when the build was interrupted."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = None
     if progress and todo:
@@ -249,63 +394,73 @@ def build(
     # warm kernels live only in worker processes the build owns (even with one job), never in the caller's process
     reuse = not isolated and executor is None
     asset_errors: list[BaseException] = []
+    carry = (lambda rel: store.carry(rel, stage)) if same_data else None
 
     def assets():
         try:
-            write_assets(site, ds.directory, site_characters(data_dirs))
+            write_assets(stage, ds.directory, site_characters({data_dir}), carry)
         except BaseException as exc:  # re-raised in the main thread below
             asset_errors.append(exc)
 
     font = threading.Thread(target=assets, daemon=False)  # not a daemon: an interrupted build still finishes its writes
     font.start()  # the web font and the downloads are made in the main process while the kernels work
-    interrupted = False
-    own_pool = pids = None
+    own_pool = pids = started = None
+    futures: dict = {}
+    running: Job | None = None
     try:
         if executor is None and workers == 1 and not reuse:
             for job in todo:
-                summary.results.append(run_job(job, str(site), *decisions[job], folders, reuse))
+                running = job
+                summary.results.append(run_job(job, str(stage), pages, *decisions[job], folders, reuse))
+                running = None
                 if bar:
                     bar.update()
         else:
             if executor is None:
                 context = multiprocessing.get_context("spawn")
-                pids = context.SimpleQueue()
+                pids, started = context.SimpleQueue(), context.SimpleQueue()
                 own_pool = executor = cf.ProcessPoolExecutor(
-                    max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids,)
+                    max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started)
                 )
-            futures = [executor.submit(run_job, job, str(site), *decisions[job], folders, reuse) for job in todo]
+            futures = {executor.submit(run_job, job, str(stage), pages, *decisions[job], folders, reuse): job for job in todo}
             for fut in cf.as_completed(futures):
                 summary.results.append(fut.result())
                 if bar:
                     bar.update()
             if own_pool:
                 own_pool.shutdown()
-    except KeyboardInterrupt:
-        interrupted = True
+    except BaseException as exc:
+        if not isinstance(exc, KeyboardInterrupt):
+            if own_pool:
+                _stop_workers(pids)
+                own_pool.shutdown(wait=False, cancel_futures=True)
+            font.join()  # the staging folder is removed after this: nothing may still be writing into it
+            raise
+        begun = _started_pages(started)
+        states = {job: ("interrupted" if job.page in begun else "not started") for fut, job in futures.items() if not fut.done()}
+        if running is not None:
+            states[running] = "interrupted"
         if own_pool:
             _stop_workers(pids)
             own_pool.shutdown(wait=False, cancel_futures=True)
-    if bar:
-        bar.close()
-    if interrupted:
+        font.join()  # a half-written download would otherwise leave a temporary file behind
+        if bar:
+            bar.close()
         done = {r.job for r in summary.results}
+        for r in summary.results:
+            r.state = "done" if r.ok else r.state
         summary.results += [
-            Result(j, False, 0.0, error="interrupted before it finished; its previous page, if any, is unchanged")
-            for j in plan_jobs
+            Result(j, False, 0.0, error="the build was interrupted", state=states.get(j, "not started"))
+            for j in todo
             if j not in done
         ]
-    order = {j: i for i, j in enumerate(plan_jobs)}
-    summary.results.sort(key=lambda r: order[r.job])
-    font.join()  # also when interrupted: a half-written download would otherwise leave a temporary file behind
-    summary.seconds = time.perf_counter() - start
-    if interrupted:
-        raise BuildInterrupted(summary)
+        return True
+    if bar:
+        bar.close()
+    font.join()
     if asset_errors:
         raise asset_errors[0]
-    write_stylesheet(site)
-    atomic_write(site / "index.html", write_index(site, ds, site_pages(site, summary)))
-    summary.seconds = time.perf_counter() - start
-    return summary
+    return False
 
 
 def refresh(notebooks=None) -> list[str]:
@@ -329,3 +484,6 @@ def refresh(notebooks=None) -> list[str]:
         atomic_write(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
         done.append(paths.relative(path))
     return done
+
+
+__all__ = ["Result", "Summary", "build", "refresh"]

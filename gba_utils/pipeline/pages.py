@@ -21,10 +21,10 @@ from ..contents import ALL_NOTEBOOKS, CHAPTERS, PROFILE
 from ..data import codes, data_version
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import DATA_FOR
+from ..research.params import PARAMETERS
 from .plan import Job
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
-NB_LINK = re.compile(r'href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?"')
 
 
 @functools.cache
@@ -89,14 +89,29 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
     return body
 
 
-def link_notebooks(body: str, slugs: dict[str, str]) -> str:
-    """Links between notebooks (``02_cases.ipynb``) become links between pages of the same build."""
+NB_ANCHOR = re.compile(r'<a href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?">(.*?)</a>', re.S)
+
+
+def link_notebooks(body: str, job: Job, site: set[str]) -> str:
+    """Links between notebooks (``02_cases.ipynb``) become links between pages of the site.
+
+    A chapter links the chapter of the same view (same city, same domain) when the site has it, else the chapter's
+    default page; a link to a page the site does not have is left as plain text.
+    """
 
     def repl(m):
-        slug = slugs.get(m.group(1))
-        return f'href="{slug}.html{m.group(2) or ""}"' if slug else m.group(0)
+        name, fragment, text = m.group(1), m.group(2) or "", m.group(3)
+        same_view = job.sibling(notebook=name) if job.notebook in CHAPTERS and name in CHAPTERS else None
+        for target in (same_view, Job(name, tuple(sorted({**dict(job.params), **_defaults()}.items())), job.out_dir)):
+            if target is not None and target.page in site:
+                return f'<a href="{target.slug}.html{fragment}">{text}</a>'
+        return text
 
-    return NB_LINK.sub(repl, body)
+    return NB_ANCHOR.sub(repl, body)
+
+
+def _defaults() -> dict:
+    return {k: p.default for k, p in PARAMETERS.items() if k not in ("lang", "data_dir")}
 
 
 def title_of(job: Job, nb: nbformat.NotebookNode) -> str:
@@ -108,22 +123,14 @@ def title_of(job: Job, nb: nbformat.NotebookNode) -> str:
     return title
 
 
-def render_page(nb: nbformat.NotebookNode, job: Job, site: Path, jobs=()) -> tuple[str, Path, str]:
-    """HTML of one executed notebook, the path it belongs at, and its title."""
+def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[str, str]:
+    """HTML of one executed notebook and its title; ``site`` holds the paths of every page of the site it belongs to."""
     lang = languages.get(job.lang)
     shown = select_cells(nb, job.lang, job.show_code)
-    siblings = job.reading_order()
-    # chapters link to chapters of the same view; a profile links to the default chapters
-    slugs = {name: name for name in ALL_NOTEBOOKS} | {
-        j.notebook: j.slug for j in siblings if j.notebook == job.notebook or job.notebook in CHAPTERS
-    }
-    body = link_notebooks(render_body(shown, job.show_code), slugs)
-    idx = next((i for i, j in enumerate(siblings) if j.slug == job.slug), 0)
+    body = link_notebooks(render_body(shown, job.show_code), job, site)
     params = dict(job.params)
     title = title_of(job, shown)
-    prev_job = siblings[idx - 1] if idx > 0 else None
-    next_job = siblings[idx + 1] if idx + 1 < len(siblings) else None
-    twins = [(languages.get(code), job.sibling(lang=code)) for code in languages.others(job.lang)]
+    near = job.neighbours(site)
     version = data_version(paths.data_dir(params.get("data_dir")))
     up = "../" * len(Path(job.out_dir).parts)
     downloads = [
@@ -146,10 +153,10 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: Path, jobs=()) -> tup
             site_title=lang.ui["site_title"],
             body=body,
             toc=toc(body),
-            prev={"href": f"{prev_job.slug}.html"} if prev_job else None,
-            next={"href": f"{next_job.slug}.html"} if next_job else None,
+            prev={"href": f"{near['prev'].slug}.html"} if near["prev"] else None,
+            next={"href": f"{near['next'].slug}.html"} if near["next"] else None,
             index_href=f"{up}index.html",
-            twins=[{"lang": t, "href": f"{up}{j.page}"} for t, j in twins],
+            twins=[{"lang": languages.get(t.lang), "href": f"{up}{t.page}"} for t in near["twins"]],
             css_href=f"{up}assets/gba.css",
             edition=params.get("edition"),
             version=version,
@@ -157,10 +164,10 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: Path, jobs=()) -> tup
             params={k: v for k, v in params.items() if k != "data_dir"},
         )
     )
-    return html, site / job.page, title
+    return html, title
 
 
-def write_index(site: Path, ds, pages: list[dict]) -> bytes:
+def write_index(ds, pages: list[dict]) -> bytes:
     """The landing page linking every page of the site in every language; ``pages`` is the build's record of them.
 
     Each record has ``job`` (a :class:`Job`) and ``title``.
@@ -200,6 +207,7 @@ def write_index(site: Path, ds, pages: list[dict]) -> bytes:
             citations=[languages.get(code).say("citation", version=ds.version) for code in languages.LANGS],
             n_cases=len(ds.cases),
             n_claims=len(ds.claims),
+            datapackage=(ds.directory / "datapackage.json").exists(),
         )
         .encode("utf-8")
     )

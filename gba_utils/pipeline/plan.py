@@ -9,6 +9,7 @@ planning (and a build with nothing to do) starts fast.
 from __future__ import annotations
 
 import ast
+import difflib
 import itertools
 import json
 from dataclasses import dataclass, replace
@@ -17,11 +18,12 @@ from pathlib import Path
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, PROFILE
 from ..data import codes
-from ..errors import GBAError
-from ..research.params import ALL, check
+from ..errors import GBAError, UnknownNotebook
+from ..research.params import PARAMETERS, check
 
-#: Parameters that never appear in a page's name: the language is the page's folder; the data folder is not a view.
-UNNAMED = ("lang", "edition", "data_dir")
+#: Parameters that never appear in a page's name: the language is the page's folder, and a site is built from one
+#: data folder (every page of it shows the same data). Every other parameter that differs from its default does.
+UNNAMED = ("lang", "data_dir")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Job:
     @property
     def named_params(self) -> list[tuple[str, object]]:
         """The parameters that make this page differ from the notebook's default view (they name the page)."""
-        return [(k, v) for k, v in self.params if k not in UNNAMED and v != ALL]
+        return [(k, v) for k, v in self.params if k not in UNNAMED and v != PARAMETERS[k].default]
 
     @property
     def slug(self) -> str:
@@ -62,6 +64,35 @@ class Job:
         if self.notebook == PROFILE:
             return [self.sibling(city=c) for c in codes.city_codes(dict(self.params).get("data_dir"))]
         return [self.sibling(notebook=name) for name in CHAPTERS]
+
+    def neighbours(self, site: set[str]) -> dict:
+        """The pages this one links to that are in ``site`` (page paths): previous, next, its twins in other languages.
+
+        A page links only pages that exist: a view built alone (one chapter for one city, say) has no previous or next
+        page unless its neighbours were built with the same parameters.
+        """
+        order = self.reading_order()
+        idx = next((i for i, j in enumerate(order) if j.slug == self.slug), None)
+        prev = order[idx - 1] if idx is not None and idx > 0 else None
+        nxt = order[idx + 1] if idx is not None and idx + 1 < len(order) else None
+        twins = [self.sibling(lang=code) for code in languages.others(self.lang)]
+        return {
+            "prev": prev if prev and prev.page in site else None,
+            "next": nxt if nxt and nxt.page in site else None,
+            "twins": [t for t in twins if t.page in site],
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "notebook": self.notebook,
+            "params": [list(p) for p in self.params],
+            "out_dir": self.out_dir,
+            "show_code": self.show_code,
+        }
+
+    @classmethod
+    def from_json(cls, record: dict) -> Job:
+        return cls(record["notebook"], tuple((k, v) for k, v in record["params"]), record["out_dir"], record["show_code"])
 
 
 def declared_parameters(notebook: Path) -> dict:
@@ -116,7 +147,11 @@ def plan(
     for name, extra in runs:
         path = paths.NOTEBOOKS / f"{name}.ipynb"
         if not path.exists():
-            raise GBAError(f"no notebook {name!r}: expected one of {list(ALL_NOTEBOOKS)}")
+            close = difflib.get_close_matches(str(name), ALL_NOTEBOOKS, n=1)
+            raise UnknownNotebook(
+                f"no notebook {name!r}: expected one of {list(ALL_NOTEBOOKS)}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+            )
         declared = set(declared_parameters(path))
         for lang in langs:
             merged = {**extra, "lang": lang} if lang is not None else dict(extra)

@@ -70,7 +70,7 @@ def test_part_le_whole_with_a_claim_or_an_outside_figure():
 def test_share():
     args = [claim("p", 1047), claim("w", 1186)]
     text, verdict, _ = KINDS["share"](row(1, 3), args + [claim("s", 90, "percent", "nearly")], [])
-    assert verdict == GENEROUS and "88.3 %" in text
+    assert verdict == GENEROUS and "88.3%" in text
     assert KINDS["share"](row(1, 3), args + [claim("s", 88, "percent", "about")], [])[1] == CONSISTENT
     assert KINDS["share"](row(1, 3), args + [claim("s", 95, "percent", "nearly")], [])[1] == INCONSISTENT
 

@@ -41,11 +41,15 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
+def site() -> Path:
+    """The whole site (what `make reports` makes), built into build/test-site and kept there: when nothing changed
+    since the last run, the content-hash cache makes this a no-op, and the browser looks at the same bytes."""
+    from gba_utils import paths
+
+    site = paths.BUILD / "test-site"
     summary = pipeline.build(site=site, jobs=2, progress=False, city_profiles=True)
     assert summary.ok, summary.render()
-    return site
+    return site.resolve()
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +65,18 @@ def browser(tmp_path_factory):
 
 
 def pages(site: Path) -> list[Path]:
-    from gba_utils.contents import CHAPTERS
+    from gba_utils.contents import CHAPTERS, FRONT
     from gba_utils.data.codes import city_codes
 
     found = sorted(site.rglob("*.html"))
-    assert len(found) == 1 + 2 * len(CHAPTERS) + 2 * len(city_codes())
+    # the root chooser, then per language: its front page, every chapter and a profile per city
+    assert len(found) == 1 + 2 * len((FRONT,) + CHAPTERS) + 2 * len(city_codes())
     return found
 
 
-def visit(browser, path: Path):
+def visit(browser, path: Path, width: int = 1366):
     """Open a page; return (page, console errors, requests that left the file system)."""
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors, outside = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -81,16 +86,133 @@ def visit(browser, path: Path):
     return page, errors, outside
 
 
-def test_every_page_loads_offline_without_errors_and_images_decode(site, browser):
+#: Text a reader meets (text nodes, SVG tooltips, alt, title and aria-label) in the language of its nearest
+#: ``lang`` attribute: CJK in English text, English words (4+ lower-case letters; codes and acronyms pass) in
+#: Chinese text, and half-width punctuation right after a Chinese character. Code elements are exempt.
+LANGUAGE_SLIPS = r"""() => {
+  const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+  const WORD = /\b[a-z]{4,}\b/;
+  const HALF = /[\u3400-\u9fff][,:;?!]/;
+  const slips = [];
+  const exempt = el => el.closest('code, pre, kbd, samp, script, style');
+  const look = (text, el, where) => {
+    const lang = ((el.closest('[lang]') || {}).getAttribute?.('lang') || '').toLowerCase();
+    const t = text.trim();
+    if (!t) return;
+    if (lang.startsWith('en') && CJK.test(t)) slips.push(['CJK in English', where, t.slice(0, 60)]);
+    if (lang.startsWith('zh') && WORD.test(t)) slips.push(['English in Chinese', where, t.slice(0, 60)]);
+    if (lang.startsWith('zh') && HALF.test(t)) slips.push(['half-width punctuation', where, t.slice(0, 60)]);
+  };
+  const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const el = walk.currentNode.parentElement;
+    if (el && !exempt(el)) look(walk.currentNode.data, el, el.tagName.toLowerCase());
+  }
+  for (const el of document.querySelectorAll('[alt], [title], [aria-label]'))
+    for (const a of ['alt', 'title', 'aria-label'])
+      if (el.hasAttribute(a) && !exempt(el)) look(el.getAttribute(a), el, '@' + a);
+  return slips;
+}"""
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+AXE_RUN = """async tags => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return r.violations.map(v => [v.id, v.nodes.length, v.nodes.slice(0, 2).map(n => n.target.join(' '))]);
+}"""
+
+
+def test_every_page_loads_offline_reads_in_its_language_and_passes_axe_at_two_widths(site, browser):
+    """One visit per page and width: no error, no request out, images decode, every text in the page's language
+    (or marked), no page-wide sideways scrolling on a phone, and zero axe-core violations (WCAG 2.2 A/AA and best
+    practice) at 1366 px and 390 px."""
+    axe = AXE.read_text(encoding="utf-8")
     for path in pages(site):
-        page, errors, outside = visit(browser, path)
-        assert not errors, (path.name, errors)
-        assert not outside, (path.name, outside)
-        broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
-        assert broken == 0, path.name
-        alts = page.evaluate("[...document.images].map(i => i.alt)")
-        assert all(alts), path.name
+        name = str(path.relative_to(site))
+        for width in (1366, 390):
+            page, errors, outside = visit(browser, path, width)
+            assert not errors, (name, errors)
+            assert not outside, (name, outside)
+            broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
+            assert broken == 0, name
+            assert all(page.evaluate("[...document.images].map(i => i.alt)")), name
+            if width == 1366:
+                assert page.evaluate(LANGUAGE_SLIPS) == [], name
+            else:
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways on a phone"
+            page.add_script_tag(content=axe)
+            assert page.evaluate(AXE_RUN, AXE_TAGS) == [], (name, width)
+            page.close()
+
+
+def test_the_language_check_catches_slips(site, browser):
+    """The check above fails on what it is meant to catch (a check that cannot fail proves nothing)."""
+    page, _, _ = visit(browser, site / "en" / "00_overview.html")
+    page.evaluate(
+        """() => {
+        const p = document.createElement('p'); p.textContent = '超过7000万'; document.querySelector('main').append(p);
+        const q = document.createElement('p'); q.lang = 'zh-Hans'; q.textContent = '城市: 深圳 and more words';
+        document.querySelector('main').append(q);
+        const ok = document.createElement('span'); ok.lang = 'zh-Hans'; ok.textContent = '深圳市'; p.append(ok);
+    }"""
+    )
+    kinds = sorted({k for k, _, _ in page.evaluate(LANGUAGE_SLIPS)})
+    assert kinds == ["CJK in English", "English in Chinese", "half-width punctuation"]
+    page.close()
+
+
+def test_vendored_axe_is_the_pinned_unmodified_release():
+    import hashlib
+
+    record = (AXE.parent / "VERSION").read_text(encoding="utf-8")
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() in record and "4.14.1" in record
+    assert "Mozilla Public License" in (AXE.parent / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_every_figure_is_sharp_and_can_be_opened_full_size(site, browser):
+    for path in [site / lang / f"{n}.html" for lang in ("zh", "en") for n in ("index", "01_background", "02_cases")]:
+        page, _, _ = visit(browser, path, 390)
+        figures = page.evaluate(
+            """() => [...document.querySelectorAll('figure.gba-figure')].map(f => ({
+              id: f.id, vector: !!f.querySelector('svg'), caption: !!f.querySelector('figcaption'),
+              full: [...f.querySelectorAll('a[href]')].some(a => a.getAttribute('href').endsWith('.svg')),
+              img: [...f.querySelectorAll('img')].map(i => i.naturalWidth / i.getBoundingClientRect().width),
+            }))"""
+        )
+        assert figures, path.name
+        for f in figures:
+            assert f["caption"] and f["full"], (path.name, f)
+            assert f["vector"] or all(r >= 2 for r in f["img"]), (path.name, f)
         page.close()
+
+
+def test_table_headers_stick_while_the_table_scrolls(site, browser):
+    for width in (1366, 390):
+        page, _, _ = visit(browser, site / "en" / "02_cases.html", width)
+        region = page.locator(".gba-scroll").filter(has=page.locator("tbody tr:nth-child(30)")).first
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+        assert region.get_attribute("aria-labelledby") or region.get_attribute("aria-label")
+        region.evaluate("r => r.scrollTop = 600")
+        box, head = region.bounding_box(), region.locator("thead th").first.bounding_box()
+        assert region.evaluate("r => r.scrollTop") >= 600, "the region does not scroll"
+        assert abs(head["y"] - box["y"]) <= 2, (width, head, box)
+        page.close()
+
+
+def test_a_chapter_prints_with_page_numbers(site, browser, tmp_path):
+    from pypdf import PdfReader
+
+    for path in (site / "en" / "03_problems.html", site / "zh" / "02_cases.html"):
+        page, _, _ = visit(browser, path)
+        pdf = tmp_path / f"{path.parent.name}-{path.stem}.pdf"
+        pdf.write_bytes(page.pdf(prefer_css_page_size=True))
+        page.close()
+        reader = PdfReader(pdf)
+        n = len(reader.pages)
+        assert 2 <= n <= 30, n  # a chapter prints in a sensible number of A4 pages
+        for i, sheet in enumerate(reader.pages, 1):
+            assert re.search(rf"(^|\n)\s*{i}\s*/\s*{n}\s*($|\n)", sheet.extract_text()), (pdf.name, i)
+        assert abs(float(reader.pages[0].mediabox.width) - 595) < 2  # A4
 
 
 def test_every_internal_link_resolves(site):

@@ -9,6 +9,7 @@ import pytest
 from helpers import set_cell
 
 from gba_utils import paths
+from gba_utils.contents import FRONT
 from gba_utils.pipeline import cache, plan
 from gba_utils.pipeline import orchestrate as pipeline
 
@@ -93,19 +94,20 @@ def test_code_edit_reruns_only_that_notebook(sandbox):
 
 def test_matrix_gives_non_colliding_pages():
     jobs = plan.plan(["02_cases"], matrix={"city": ["shenzhen", "guangzhou"], "lang": ["zh", "en"], "domain": ["all", "society"]})
-    assert len(jobs) == 8
-    assert len({(j.out_dir, j.slug) for j in jobs}) == 8
+    assert len(jobs) == 8 + 2  # and the front page of each language, which takes neither city nor domain
+    assert [j.notebook for j in jobs].count(FRONT) == 2
+    assert len({(j.out_dir, j.slug) for j in jobs}) == 10
     assert {j.out_dir for j in jobs} == {"zh", "en"}
 
 
 def test_city_profiles_follow_the_grid_languages():
-    """Every chapter x city x language plus a profile per city in each language of the grid: 154 distinct pages."""
+    """Every chapter x city x language, a profile per city and a front page in each language: 156 distinct pages."""
     from gba_utils.contents import PROFILE
     from gba_utils.data.codes import city_codes
 
     cities = city_codes()
     jobs = plan.plan(None, city_profiles=True, matrix={"city": list(cities), "lang": ["zh", "en"]})
-    assert len({(j.out_dir, j.slug) for j in jobs}) == len(jobs) == 6 * 11 * 2 + 11 * 2
+    assert len({(j.out_dir, j.slug) for j in jobs}) == len(jobs) == 6 * 11 * 2 + 11 * 2 + 2
     profiles = [j for j in jobs if j.notebook == PROFILE]
     assert {(j.lang, dict(j.params)["city"]) for j in profiles} == {(lang, c) for lang in ("zh", "en") for c in cities}
 

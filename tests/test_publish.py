@@ -265,10 +265,10 @@ def test_every_non_default_parameter_names_the_page(data_copy):
     rows = read_rows(data_copy / "cases.csv")
     write_rows(data_copy / "cases.csv", rows + [["2023"] + rows[1][1:]])
     jobs = plan(["02_cases"], langs=("en",), params={"edition": 2023, "data_dir": str(data_copy)})
-    assert [j.page for j in jobs] == ["en/02_cases__edition-2023.html"]
-    summary = orchestrate.Summary(results=[orchestrate.Result(jobs[0], True, 0.0)])
+    assert [j.page for j in jobs] == ["en/index__edition-2023.html", "en/02_cases__edition-2023.html"]
+    summary = orchestrate.Summary(results=[orchestrate.Result(jobs[1], True, 0.0)])
     assert "edition=2023" in summary.render()
-    assert plan(["02_cases"], langs=("en",))[0].page == "en/02_cases.html"
+    assert plan(["02_cases"], langs=("en",))[-1].page == "en/02_cases.html"
 
 
 @pytest.mark.kernel

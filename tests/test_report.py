@@ -1,15 +1,18 @@
 """Tables as readers see them: escaped, numbers aligned right, short codes and labels kept on one line."""
 
+import re
+
 import pandas as pd
 
-from gba_utils.research.tables import column_class, html_table
+from gba_utils.research.tables import INLINE, column_class, html_table
 
 
-def test_table_is_escaped_and_has_no_index_or_inline_style():
+def test_table_is_escaped_and_has_no_index_and_only_the_class_styles():
     frame = pd.DataFrame({"name": ['<script>alert("x")</script> and a long enough text'], "n": [3]})
     out = html_table(frame)
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "style=" not in out and out.count("<tr>") == 2
+    styles = set(re.findall(r'style="([^"]*)"', out))
+    assert styles == {INLINE["num"]} and out.count("<tr>") == 2  # JupyterLab loads no stylesheet of ours
     assert out.startswith('<table class="gba-table">') and out.endswith("</table>")
 
 
@@ -32,5 +35,6 @@ def test_short_labels_stay_on_one_line_long_text_wraps():
 
 def test_missing_values_are_empty_cells():
     out = html_table(pd.DataFrame({"a": pd.array([None, 2], dtype="Int64"), "b": [None, "x"]}))
-    assert '<td class="num"></td>' in out and '<td class="short"></td>' in out
+    assert f'<td class="num" style="{INLINE["num"]}"></td>' in out
+    assert f'<td class="short" style="{INLINE["short"]}"></td>' in out
     assert "nan" not in out and "None" not in out and "&lt;NA&gt;" not in out

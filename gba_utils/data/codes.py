@@ -55,3 +55,11 @@ def vocabulary(name: str, folder: str | Path | None = None) -> tuple[str, ...]:
         if r.get("vocabulary") == name
     ]
     return tuple(code for _, code in sorted(found))
+
+
+def label(vocabulary: str, code: str, column: str, folder: str | Path | None = None) -> str:
+    """The label of a code from ``labels.csv`` in the column ``column`` (``label_zh``); the code when unknown."""
+    for r in rows("labels", folder):
+        if r.get("vocabulary") == vocabulary and r.get("code") == code:
+            return r.get(column) or code
+    return code

@@ -30,6 +30,7 @@ class Language:
     code: str
     name: str  # the language's own name, on links to this edition
     html_lang: str  # BCP 47 tag for lang attributes
+    script: str  # ISO 15924 code of the script its text is written in (Hans, Latn)
     column_suffix: str  # data columns in this language end with it: title_zh, summary_en
     city_name_column: str  # cities.csv column with the city's name in this language
     list_sep: str  # between items of a short list (technologies, tiers)
@@ -46,10 +47,15 @@ class Language:
     phrases: dict  # words of the audit's arithmetic
     text: dict  # sentences with {placeholders}
     titles: dict  # titles of figures and tables, by key (gba_utils.research.outputs)
+    columns_named: dict  # data columns in this language that do not follow <base>_<suffix>
+    numbers: dict  # how numbers read: magnitudes, hedges, unit names, dates (gba_utils.research.numbers)
 
     def col(self, base: str) -> str:
-        """The data column of ``base`` in this language: ``col("title")`` is ``title_zh`` or ``title_en``."""
-        return f"{base}_{self.column_suffix}"
+        """The data column of ``base`` in this language: ``col("title")`` is ``title_zh`` or ``title_en``.
+
+        ``columns_named`` names the exceptions (the applicant as printed is the Chinese one: ``applicant_printed``).
+        """
+        return self.columns_named.get(base, f"{base}_{self.column_suffix}")
 
     def say(self, key: str, **values) -> str:
         """A sentence of ``text`` with its placeholders filled in."""
@@ -84,7 +90,7 @@ def check_complete() -> list[str]:
     """Keys present in one language's record and missing in another's (empty when every record is complete)."""
     raws = {c: tomllib.loads((FOLDER / f"{c}.toml").read_text(encoding="utf-8")) for c in LANGS}
     missing = []
-    for section in ("wrap", "figure", "ui", "columns", "phrases", "text", "titles"):
+    for section in ("wrap", "figure", "ui", "columns", "phrases", "text", "titles", "numbers", "columns_named"):
         keys = set().union(*(set(r.get(section, {})) for r in raws.values()))
         for code, raw in raws.items():
             missing += [f"{code}.toml [{section}] {k}" for k in sorted(keys - set(raw.get(section, {})))]

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import languages, paths
-from ..contents import CHAPTERS
+from ..contents import CHAPTERS, FRONT
 from ..files import atomic_write, sha
 
 #: Packages whose versions shape what a notebook outputs.
@@ -46,7 +46,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 #: Parts of gba_utils that never run inside a kernel (they render or orchestrate); every other module shapes outputs.
 HOST_ONLY = ("pipeline/", "cli.py", "data/codebook.py")
 #: Parts that shape how a page is rendered from its executed notebook.
-RENDERING = ("pipeline/pages.py", "pipeline/plan.py", "research/outputs.py", "data/codes.py")
+RENDERING = ("pipeline/pages.py", "pipeline/plan.py", "pipeline/exhibits.py", "research/outputs.py", "data/codes.py")
 
 _MEMO: dict = {}
 
@@ -106,6 +106,8 @@ def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
 
 def _links(job, site: set[str]) -> str:
     """Which of the pages this one may link to the site has (a neighbour or twin built later changes the page)."""
+    if job.notebook == FRONT:  # the front page lists every page of the site
+        return sha(json.dumps(sorted(site)).encode())
     near = job.neighbours(site)
     pages = [j.page if j else "" for j in (near["prev"], near["next"])] + [t.page for t in near["twins"]]
     chapters = sorted(

@@ -35,7 +35,7 @@ from ..data import data_version, load
 from ..errors import BuildInterrupted, NotebookFailed, ParameterError
 from ..files import atomic_write, sha
 from ..research.params import check
-from . import cache
+from . import cache, exhibits
 from .assets import site_characters, write_assets, write_stylesheet
 from .kernels import execute, kernel_env
 from .pages import render_page, write_index
@@ -68,6 +68,7 @@ class Result:
     reason: str = ""
     title: str = ""
     page_sha: str = ""
+    files: tuple[str, ...] = ()  # what the page brings beside it (figures to take away), by path in the site
     state: str = ""  # "" (the action says it), failed, kept, interrupted, not started, done (finished, not published)
 
     @property
@@ -146,8 +147,10 @@ def run_job(
             )
         else:
             nb = execute(job, executed, reuse_kernel)
-        html, title = render_page(nb, job, set(site))
+        html, title, files = render_page(nb, job, set(site))
         page = html.encode("utf-8")
+        for rel, data in sorted(files.items()):  # the figures to take away, beside the page
+            atomic_write(Path(stage) / rel, data)
         atomic_write(Path(stage) / job.page, page)
         cache.record(job, inputs, page, title)
         return Result(
@@ -160,6 +163,7 @@ def run_job(
             reason=reason,
             title=title,
             page_sha=sha(page),
+            files=tuple(sorted(files)),
         )
     except NotebookFailed as exc:
         cache.manifest_path(job.out_dir, job.slug).unlink(missing_ok=True)
@@ -307,6 +311,7 @@ def build(
             reason="up to date",
             title=recorded.get(job.page, {}).get("title") or cache.recorded_title(job),
             page_sha=recorded.get(job.page, {}).get("sha", ""),
+            files=tuple(recorded.get(job.page, {}).get("files", ())),
         )
 
     todo = [j for j in all_jobs if decisions[j][0] != "skip"]
@@ -330,7 +335,8 @@ def build(
     published = False
     try:
         for job in all_jobs:
-            if decisions[job][0] == "skip" and not store.carry(job.page, stage):
+            files = [job.page, *recorded.get(job.page, {}).get("files", ())]
+            if decisions[job][0] == "skip" and not all(store.carry(rel, stage) for rel in files):
                 decisions[job] = ("render", "page missing")
         todo = [j for j in all_jobs if decisions[j][0] != "skip"]
         summary.results += [skipped(job) for job in all_jobs if decisions[job][0] == "skip"]
@@ -345,10 +351,10 @@ def build(
             raise BuildInterrupted(summary)
         for r in summary.results:
             if not r.ok:
-                if same_data and store.carry(r.job.page, stage):
+                old = recorded.get(r.job.page, {})
+                if same_data and all(store.carry(rel, stage) for rel in [r.job.page, *old.get("files", ())]):
                     r.state = "kept"
-                    old = recorded.get(r.job.page, {})
-                    r.title, r.page_sha = old.get("title", ""), old.get("sha", "")
+                    r.title, r.page_sha, r.files = old.get("title", ""), old.get("sha", ""), tuple(old.get("files", ()))
                 else:
                     summary.unchanged = (
                         f"{r.job.page} failed and has no earlier version that shows the same data, so a new "
@@ -365,7 +371,10 @@ def build(
                 "data_version": version,
                 "edition": ds.edition,
                 "inputs": site_inputs(),
-                "pages": {r.job.page: {**r.job.to_json(), "title": r.title, "sha": r.page_sha} for r in summary.results},
+                "pages": {
+                    r.job.page: {**r.job.to_json(), "title": r.title, "sha": r.page_sha, "files": list(r.files)}
+                    for r in summary.results
+                },
             },
         )
         problems = check_site(stage)
@@ -464,15 +473,26 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
 
 
 def refresh(notebooks=None) -> list[str]:
-    """Re-execute the committed notebooks in place with default parameters (their outputs are what nbval checks)."""
+    """Re-execute the committed notebooks in place with default parameters (their outputs are what nbval checks).
+
+    The narrative's references (``[Figure 3](#fig:...)``, ``[Guangzhou](#fact:...)``) are rewritten with the current
+    numbers and values, each language's cells from a run in that language, so the committed prose never goes stale.
+    """
     os.environ.update(kernel_env())
     done = []
     for name in notebooks or ALL_NOTEBOOKS:
         path = paths.NOTEBOOKS / f"{name}.ipynb"
         defaults = check({}, notebook=name, declared=set(declared_parameters(path)))
-        tmp = paths.BUILD / "refresh" / f"{name}.ipynb"
-        job = Job(name, tuple(sorted(defaults.items())), "refresh")
-        nb = execute(job, tmp)
+        runs = {}
+        for code in languages.LANGS:
+            job = Job(name, tuple(sorted({**defaults, "lang": code}.items())), "refresh")
+            runs[code] = execute(job, paths.BUILD / "refresh" / code / f"{name}.ipynb")
+        nb = runs[defaults["lang"]]
+        for code, run in runs.items():
+            refs = exhibits.references(run)
+            for cell in nb.cells:
+                if cell.cell_type == "markdown" and languages.get(code).tag in cell.metadata.get("tags", []):
+                    cell.source = _sync(cell.source, refs, path)
         # the committed copy carries no injected cell: its parameters cell already holds the defaults
         nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
         for i, cell in enumerate(nb.cells):
@@ -484,6 +504,19 @@ def refresh(notebooks=None) -> list[str]:
         atomic_write(path, (nbformat.writes(nb) + "\n").encode("utf-8"))
         done.append(paths.relative(path))
     return done
+
+
+def _sync(source: str, refs: dict, path: Path) -> str:
+    def repl(m):
+        text, kind, key = m.groups()
+        ref = refs.get((kind, key))
+        if ref is None and kind == "fact":
+            raise exhibits.UnknownReference(
+                f"{paths.relative(path)}: the narrative refers to the fact {key!r}, which no code cell states"
+            )
+        return f"[{ref['text'] if ref else text}](#{kind}:{key})"
+
+    return exhibits.MD_REFERENCE.sub(repl, source)
 
 
 __all__ = ["Result", "Summary", "build", "refresh"]

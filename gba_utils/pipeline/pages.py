@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import re
 from pathlib import Path
 
@@ -17,11 +18,12 @@ import jinja2
 import nbformat
 
 from .. import languages, paths
-from ..contents import ALL_NOTEBOOKS, CHAPTERS, PROFILE
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
 from ..data import codes, data_version
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import DATA_FOR
 from ..research.params import PARAMETERS
+from . import exhibits
 from .plan import Job
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
@@ -114,25 +116,132 @@ def _defaults() -> dict:
     return {k: p.default for k, p in PARAMETERS.items() if k not in ("lang", "data_dir")}
 
 
-def title_of(job: Job, nb: nbformat.NotebookNode) -> str:
-    """A page's title: its notebook's heading, and the city it is about (names from cities.csv, no pandas needed)."""
+def title_of(job: Job, nb: nbformat.NotebookNode | None) -> str:
+    """A page's title: its notebook's heading (from ``nb``, else from the notebook's source), and the city it is about
+    (names from cities.csv, no pandas needed)."""
     params = dict(job.params)
-    title = page_title(nb)
+    lang = languages.get(job.lang)
+    title = page_title(nb) if nb is not None else _source_title(job.notebook, job.lang)
     if params.get("city", "all") != "all":
-        title += f" · {codes.city_name(params['city'], languages.get(job.lang).city_name_column, params.get('data_dir'))}"
+        title += f"{lang.ui['title_sep']}{codes.city_name(params['city'], lang.city_name_column, params.get('data_dir'))}"
     return title
 
 
-def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[str, str]:
-    """HTML of one executed notebook and its title; ``site`` holds the paths of every page of the site it belongs to."""
+def _package_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("gba-digital-governance")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def repository_url() -> str | None:
+    """The repository's public address, when the project declares one (``[project.urls] Repository``)."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("gba-digital-governance").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        name, _, url = entry.partition(",")
+        if name.strip().lower() in ("repository", "source", "homepage"):
+            return url.strip()
+    return None
+
+
+def view_text(job: Job, data_dir) -> list[str]:
+    """The parameters that make this page a particular view, in the page's language (City: Shenzhen)."""
+    lang = languages.get(job.lang)
+    shown = []
+    for key, value in job.named_params:
+        if key == "city":
+            value = codes.city_name(value, lang.city_name_column, data_dir)
+        else:
+            value = codes.label(key, value, lang.col("label"), data_dir) if key == "domain" else value
+        shown.append(f"{lang.ui.get(key, key)}{lang.label_sep}{value}")
+    return shown
+
+
+def citation(lang, version: str) -> str:
+    """How to cite, as HTML: the report's Chinese title marked as Chinese where the page is in another language."""
+    title = html.escape(REPORT_TITLE_ZH)
+    if lang.script != "Hans":
+        title = f'<span lang="{languages.get("zh").html_lang}">{title}</span>'
+    text = html.escape(lang.say("citation", title_zh="\x00", package="\x01", version="\x02"))
+    package = f"<code>gba-digital-governance {html.escape(_package_version())}</code>"
+    return text.replace("\x00", title).replace("\x01", package).replace("\x02", f"<code>{version}</code>")
+
+
+@functools.cache
+def _source_title(notebook: str, lang: str) -> str:
+    """A notebook's title in one language, read from its source (the front page lists pages rendered elsewhere)."""
+    nb = nbformat.read(paths.NOTEBOOKS / f"{notebook}.ipynb", as_version=4)
+    return page_title(select_cells(nb, lang, False))
+
+
+def front_html(job: Job, site: set[str], ds_dir) -> str:
+    """The lists the front page carries below its notebook: every page of the site in this language, and the data."""
+    lang = languages.get(job.lang)
+    here = [Job.from_page(p) for p in sorted(site) if p.startswith(f"{job.out_dir}/")]
+    chapters, profiles, views = [], [], []
+    cities = codes.city_codes(ds_dir)
+    for other in here:
+        if other.notebook == FRONT:
+            continue
+        entry = {"href": f"{other.slug}.html", "title": title_of(other, None), "params": other.named_params}
+        if other.notebook == PROFILE and set(dict(other.named_params)) == {"city"}:
+            entry["order"] = cities.index(dict(other.params)["city"]) if dict(other.params).get("city") in cities else 99
+            entry["title"] = codes.city_name(dict(other.params)["city"], lang.city_name_column, ds_dir)
+            profiles.append(entry)
+        elif not other.named_params:
+            chapters.append(entry | {"order": CHAPTERS.index(other.notebook) if other.notebook in CHAPTERS else 99})
+        else:
+            views.append(entry | {"order": ALL_NOTEBOOKS.index(other.notebook)})
+    up = "../" * len(Path(job.out_dir).parts)
+    tables = [
+        {
+            "name": t.name,
+            "title": getattr(t, f"title_{lang.column_suffix}"),
+            "csv": f"{up}data/{t.name}.csv",
+            "xlsx": f"{up}data/{t.name}.xlsx",
+        }
+        for t in TABLES
+    ]
+    return (
+        _env()
+        .get_template("front.html.j2")
+        .render(
+            ui=lang.ui,
+            lang=lang,
+            chapters=sorted(chapters, key=lambda e: e["order"]),
+            profiles=sorted(profiles, key=lambda e: e["order"]),
+            views=sorted(views, key=lambda e: (e["order"], e["href"])),
+            tables=tables,
+            up=up,
+            datapackage=(Path(ds_dir) / "datapackage.json").exists(),
+        )
+    )
+
+
+def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[str, str, dict[str, bytes]]:
+    """HTML of one executed notebook, its title, and the files it brings (figures to take away, by path in the site).
+
+    ``site`` holds the paths of every page of the site it belongs to."""
     lang = languages.get(job.lang)
     shown = select_cells(nb, job.lang, job.show_code)
-    body = link_notebooks(render_body(shown, job.show_code), job, site)
+    refs = exhibits.references(shown)
+    shown, files = exhibits.assemble(exhibits.drop_facts(shown), job, site)
+    body = exhibits.resolve(link_notebooks(render_body(shown, job.show_code), job, site), refs, lang.ui["omitted"])
     params = dict(job.params)
     title = title_of(job, shown)
     near = job.neighbours(site)
-    version = data_version(paths.data_dir(params.get("data_dir")))
+    data_dir = paths.data_dir(params.get("data_dir"))
+    version = data_version(data_dir)
     up = "../" * len(Path(job.out_dir).parts)
+    front_page = f"{job.out_dir}/{FRONT}.html"
+    home = (f"{FRONT}.html" if job.notebook == FRONT else f"{up}{front_page}") if front_page in site else None
     downloads = [
         {
             "name": t,
@@ -142,7 +251,7 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
         }
         for t in DATA_FOR.get(job.notebook, ())
     ]
-    html = (
+    html_text = (
         _env()
         .get_template("page.html.j2")
         .render(
@@ -153,61 +262,30 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
             site_title=lang.ui["site_title"],
             body=body,
             toc=toc(body),
+            profile=job.notebook == PROFILE,
             prev={"href": f"{near['prev'].slug}.html"} if near["prev"] else None,
             next={"href": f"{near['next'].slug}.html"} if near["next"] else None,
-            index_href=f"{up}index.html",
+            home_href=home,
             twins=[{"lang": languages.get(t.lang), "href": f"{up}{t.page}"} for t in near["twins"]],
             css_href=f"{up}assets/gba.css",
             edition=params.get("edition"),
             version=version,
-            citation=lang.say("citation", version=version),
-            params={k: v for k, v in params.items() if k != "data_dir"},
+            citation=citation(lang, version),
+            view=view_text(job, data_dir),
+            report_url=REPORT_URL,
+            repository_href=repository_url() or (f"{home}#data" if home else None),
+            front=front_html(job, site, data_dir) if job.notebook == FRONT else "",
         )
     )
-    return html, title
+    return html_text, title, files
 
 
 def write_index(ds, pages: list[dict]) -> bytes:
-    """The landing page linking every page of the site in every language; ``pages`` is the build's record of them.
-
-    Each record has ``job`` (a :class:`Job`) and ``title``.
-    """
-    order_cities = codes.city_codes(ds.directory)
-
-    def order(p):
-        job = p["job"]
-        city = dict(job.params).get("city", "all")
-        return (
-            languages.LANGS.index(job.lang),
-            job.notebook == PROFILE,
-            ALL_NOTEBOOKS.index(job.notebook),
-            order_cities.index(city) if city in order_cities else -1,
-            job.slug,
-        )
-
-    listed = [
-        {
-            "lang": p["job"].lang,
-            "href": p["job"].page,
-            "title": p["title"],
-            "profile": p["job"].notebook == PROFILE,
-            "params": dict(p["job"].named_params),
-        }
-        for p in sorted(pages, key=order)
-    ]
-    editions = [(languages.get(code), [p for p in listed if p["lang"] == code]) for code in languages.LANGS]
-    return (
-        _env()
-        .get_template("index.html.j2")
-        .render(
-            tables=[t.name for t in TABLES],
-            editions=editions,
-            version=ds.version,
-            edition=ds.edition,
-            citations=[languages.get(code).say("citation", version=ds.version) for code in languages.LANGS],
-            n_cases=len(ds.cases),
-            n_claims=len(ds.claims),
-            datapackage=(ds.directory / "datapackage.json").exists(),
-        )
-        .encode("utf-8")
-    )
+    """The site's root page: it offers each language's edition (its front page, or its first page without one)."""
+    editions = []
+    for code in languages.LANGS:
+        built = [p["job"].page for p in pages if p["job"].out_dir == code]
+        if built:
+            front = f"{code}/{FRONT}.html"
+            editions.append({"lang": languages.get(code), "href": front if front in built else built[0]})
+    return _env().get_template("index.html.j2").render(editions=editions, version=ds.version).encode("utf-8")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import languages, paths
-from ..contents import ALL_NOTEBOOKS, CHAPTERS, PROFILE
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, page_name
 from ..data import codes
 from ..errors import GBAError, UnknownNotebook
 from ..research.params import PARAMETERS, check
@@ -45,7 +45,7 @@ class Job:
     @property
     def slug(self) -> str:
         """The page's file name without ``.html``: the notebook, then each named parameter (``02_cases__city-shenzhen``)."""
-        return "__".join([self.notebook] + [f"{k}-{v}" for k, v in self.named_params])
+        return page_name(self.notebook, self.named_params)
 
     @property
     def page(self) -> str:
@@ -81,6 +81,19 @@ class Job:
             "next": nxt if nxt and nxt.page in site else None,
             "twins": [t for t in twins if t.page in site],
         }
+
+    @classmethod
+    def from_page(cls, page: str) -> Job:
+        """The job of a page path (``zh/02_cases__city-shenzhen.html``): the inverse of :attr:`page` for its named
+        parameters, the others at their defaults."""
+        out_dir, _, name = page.rpartition("/")
+        notebook, *named = name.removesuffix(".html").split("__")
+        params = {k: p.default for k, p in PARAMETERS.items() if k not in ("data_dir",)}
+        for part in named:
+            key, _, value = part.partition("-")
+            params[key] = PARAMETERS[key].type(value) if key in PARAMETERS else value
+        params["lang"] = out_dir.split("/")[0]
+        return cls(notebook, tuple(sorted(params.items())), out_dir)
 
     def to_json(self) -> dict:
         return {
@@ -133,6 +146,8 @@ def plan(
     Every parameter is checked first. A ``lang`` in the matrix replaces ``langs``.
     """
     names = list(CHAPTERS) if notebooks is None else list(notebooks)
+    if FRONT not in names and (paths.NOTEBOOKS / f"{FRONT}.ipynb").exists():
+        names.insert(0, FRONT)  # every site has its front page in each language it is built in
     grid = expand(matrix)
     if matrix and "lang" in matrix:
         langs = (None,)
@@ -153,6 +168,8 @@ def plan(
                 + (f" (did you mean {close[0]!r}?)" if close else "")
             )
         declared = set(declared_parameters(path))
+        if name == FRONT:  # the front page is one per language: the views asked for are listed on it, not applied
+            extra = {k: v for k, v in extra.items() if k in declared}
         for lang in langs:
             merged = {**extra, "lang": lang} if lang is not None else dict(extra)
             checked = check(merged, notebook=name, declared=declared)

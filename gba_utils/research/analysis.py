@@ -9,8 +9,10 @@ import pandas as pd
 
 from ..data import filters
 from ..data.filters import split
+from . import numbers
 from .labels import Labeller
 from .params import ALL
+from .text import Rich, Span
 
 # ------------------------------------------------------------------ filters
 
@@ -142,11 +144,25 @@ def catalogue(cases: pd.DataFrame, technologies: pd.DataFrame, labels: Labeller)
             + cases["domain_source"].map(lambda s: "" if s == "stated" else "*"),
             "admin_level": cases["admin_level"].map(lambda c: labels("admin_level", c)),
             "city_code": cases["city_code"].map(lambda c: labels("city", c)),
-            "applicant_printed": cases["applicant_printed"],
+            "applicant_printed": cases[labels.col("applicant")],
             "technologies": cases["case_id"].map(techs).fillna(""),
         }
     )
     return out.reset_index(drop=True)
+
+
+def printed_forms(claims: pd.DataFrame, labels: Labeller) -> pd.Series:
+    """The forms as the report prints them (hedge and value), marked as Chinese."""
+    text = claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna("")
+    return text.map(lambda t: Span(t, "zh") if t else "")
+
+
+def value_columns(claims: pd.DataFrame, labels: Labeller) -> dict[str, pd.Series]:
+    """How a table shows a claim's value: as printed where the language reads the report's own forms; else in the
+    reader's language (``value``) beside the printed form, kept and marked (``value_printed``)."""
+    if labels.language.number_style == "printed":
+        return {"value_printed": claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna("")}
+    return {"value": numbers.shown_column(claims, labels.lang), "value_printed": printed_forms(claims, labels)}
 
 
 def outcomes(claims: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
@@ -159,7 +175,7 @@ def outcomes(claims: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> pd.
             "case_id": sel["case_id"],
             "name": sel["case_id"].map(names),
             "subject": sel[subject],
-            "value_printed": sel["qualifier_printed"].fillna("") + sel["value_printed"],
+            **value_columns(sel, labels),
             "kind": sel["kind"].map(lambda c: labels("kind", c)),
             "section_id": sel["section_id"],
             "claim_id": sel["claim_id"],
@@ -175,7 +191,7 @@ def claims_table(claims: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
         {
             "claim_id": claims["claim_id"],
             "subject": claims[subject],
-            "value_printed": claims["qualifier_printed"].fillna("") + claims["value_printed"].fillna(""),
+            **value_columns(claims, labels),
             "kind": claims["kind"].map(lambda c: labels("kind", c)),
             "ref_year": claims["ref_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
             "section_id": claims["section_id"],
@@ -230,7 +246,7 @@ def problem_tree(problems: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "problem_id": problems["problem_id"],
-            "problem": [("" if pd.isna(p) else "　") + title for p, title in zip(problems["parent_id"], problems[t])],
+            "problem": problems[t],
             "summary": problems[s],
             "section_id": problems["section_id"],
         }
@@ -432,6 +448,21 @@ def chapter2_panels(
     return panels
 
 
+def panels_table(panels: list[tuple[str, pd.DataFrame]], labels: Labeller) -> pd.DataFrame:
+    """The data behind :func:`chapter2_panels` as one table: dimension, category, recounted, printed."""
+    rows = [
+        {
+            labels.ui("dimension"): name,
+            labels.ui("category"): r["label"],
+            labels.ui("coded"): int(r["recounted"]),
+            labels.ui("printed"): "" if pd.isna(r["printed"]) else int(r["printed"]),
+        }
+        for name, table in panels
+        for _, r in table.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
 def place_counts(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
     """Chapter-2 counts by city and district (aggregates whose filter names a region or district)."""
     sel = recounted[recounted["filter"].str.contains("region_code=|district_code=", regex=True)]
@@ -445,7 +476,9 @@ def recount_table(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
         {
             "claim_id": recounted["claim_id"],
             "check": recounted[subject],
-            "printed": recounted["value_printed"],
+            "printed": recounted["value_printed"]
+            if labels.language.number_style == "printed"
+            else recounted["printed"].map(lambda v: numbers.plain(v)),
             "recounted": recounted["recounted"].astype(str),
             "verdict": recounted["match"].map(lambda m: labels.ui("match") if m else labels.ui("mismatch")),
             "section_id": recounted["section_id"],
@@ -454,6 +487,14 @@ def recount_table(recounted: pd.DataFrame, labels: Labeller) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ city profiles
+
+
+def city_counts(cities: pd.DataFrame, counts: pd.Series, labels: Labeller) -> pd.DataFrame:
+    """Cases per city (every one of the 9+2, zero included), labelled: the data behind a map."""
+    n = counts.reindex(cities["city_code"]).fillna(0).astype(int)
+    return pd.DataFrame(
+        {labels.column("city_code"): [labels("city", c) for c in cities["city_code"]], labels.ui("count"): n.to_numpy()}
+    )
 
 
 def city_facts(ds, city: str, labels: Labeller) -> pd.DataFrame:
@@ -468,7 +509,7 @@ def city_facts(ds, city: str, labels: Labeller) -> pd.DataFrame:
         ) or labels.ui("none")
         rows.append(
             {
-                labels.ui("facts_city"): f"{c['name_zh_hans']} · {c['name_zh_hant']} · {c['name_en']}",
+                labels.ui("facts_city"): city_names(c, labels),
                 labels.ui("facts_jurisdiction"): labels("scope", c["jurisdiction"]),
                 labels.ui("facts_cases"): str(len(cases)),
                 labels.ui("facts_tiers"): tiers,
@@ -477,6 +518,28 @@ def city_facts(ds, city: str, labels: Labeller) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Names of a city in each script, with the language each is written in.
+CITY_NAMES = (("name_zh_hans", "zh"), ("name_zh_hant", "zh-Hant"), ("name_en", "en"))
+
+
+def city_names(city: pd.Series, labels: Labeller) -> Rich:
+    """The city's name in the page's language, then its other names (once each), marked with their language."""
+    own = city[labels.language.city_name_column]
+    others, seen = [], {own}
+    for column, lang in CITY_NAMES:
+        name = city[column]
+        if name not in seen:
+            seen.add(name)
+            others.append(Span(name, lang))
+    parts: list = [own]
+    if others:
+        parts.append(labels.say("names_open"))
+        for i, span in enumerate(others):
+            parts += ([labels.language.list_sep] if i else []) + [span]
+        parts.append(labels.say("names_close"))
+    return Rich(parts)
 
 
 def city_claims(claims: pd.DataFrame, city: str, labels: Labeller) -> pd.DataFrame:
@@ -491,3 +554,77 @@ def case_sentence(cases: pd.DataFrame, city: str, domain: str, labels: Labeller,
     if cases.empty:
         return labels.say("cases_none", total=total, place=place)
     return labels.say("cases_some", total=total, place=place, n=len(cases))
+
+
+# ------------------------------------------------------------------ facts the narrative states (Session.fact)
+
+
+def count_where(frame: pd.DataFrame, **conditions) -> int:
+    """Rows of ``frame`` whose columns equal the given values: ``count_where(cases, tier="excellent")``."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in conditions.items():
+        mask &= frame[column] == value
+    return int(mask.sum())
+
+
+def counts_by(frame: pd.DataFrame, column: str, labels: Labeller, vocab: str) -> str:
+    """Counts of a coded column for running text, in vocabulary order: "Digital government (5), Digital society (5)"."""
+    counts = frame[column].value_counts()
+    sep = labels.language.list_sep
+    return sep.join(
+        labels.say("count_item", label=labels(vocab, c), value=int(counts.get(c, 0))) for c in labels.order(vocab) if c in counts
+    )
+
+
+def top(frame: pd.DataFrame, column: str, labels: Labeller, vocab: str, n: int = 1) -> str:
+    """The ``n`` most frequent codes of a column, labelled, most frequent first (ties in vocabulary order)."""
+    counts = frame[column].dropna().value_counts()
+    order = {c: i for i, c in enumerate(labels.order(vocab))}
+    ranked = sorted(counts.index, key=lambda c: (-counts[c], order.get(c, 99)))
+    return labels.language.list_sep.join(labels(vocab, c) for c in ranked[:n])
+
+
+def cities_without_cases(cities: pd.DataFrame, cases: pd.DataFrame, labels: Labeller) -> str:
+    """The 9+2 cities where no case is implemented, in the order of cities.csv."""
+    have = set(cases["city_code"].dropna())
+    return labels.language.list_sep.join(labels("city", c) for c in cities["city_code"] if c not in have) or labels.ui("none")
+
+
+def cases_without_numbers(cases: pd.DataFrame, claims: pd.DataFrame) -> int:
+    """Cases for which the report gives no number at all (described in words only)."""
+    return len(set(cases["case_id"]) - set(claims["case_id"].dropna()))
+
+
+def claim_text(claims: pd.DataFrame, claim_id: str, labels: Labeller) -> str:
+    """One claim's value as the page's reader reads it."""
+    return numbers.shown(claims.set_index("claim_id").loc[claim_id].to_dict(), labels.lang)
+
+
+def years_of(claims: pd.DataFrame, labels: Labeller, kind: str = "target") -> str:
+    """The years the claims of one kind refer to, in order: "2020, 2022, 2025, 2030"."""
+    years = sorted({int(y) for y in claims.loc[claims["kind"] == kind, "ref_year"].dropna()})
+    return labels.language.list_sep.join(map(str, years)) or labels.ui("none")
+
+
+def problem_counts(problems: pd.DataFrame, labels: Labeller) -> str:
+    """How many problem areas and sub-problems chapter 3 has, in words."""
+    return labels.say(
+        "problem_counts", areas=int(problems["parent_id"].isna().sum()), subs=int(problems["parent_id"].notna().sum())
+    )
+
+
+def practice_ranking(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, labels: Labeller, n: int = 3) -> str:
+    """The measures most cases already practise, most first (ties by measure id), with their case counts."""
+    prac = links[(links["target_type"] == "measure") & links["case_id"].isin(set(cases["case_id"]))]
+    counts = prac.groupby("target_id")["case_id"].nunique()
+    titles = measures.set_index("measure_id")[labels.col("title")]
+    ranked = sorted(counts.index, key=lambda m: (-counts[m], m))[:n]
+    return labels.language.item_sep.join(
+        labels.say("count_item", label=titles[m], value=int(counts[m])) for m in ranked
+    ) or labels.ui("none")
+
+
+def unpractised(links: pd.DataFrame, cases: pd.DataFrame, measures: pd.DataFrame, labels: Labeller) -> str:
+    """How many measures no case practises yet, in words."""
+    prac = set(links.loc[(links["target_type"] == "measure") & links["case_id"].isin(set(cases["case_id"])), "target_id"])
+    return labels.say("unpractised", n=int((~measures["measure_id"].isin(prac)).sum()), total=len(measures))

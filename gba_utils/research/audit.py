@@ -20,7 +20,9 @@ import pandas as pd
 
 from .. import languages
 from ..data.filters import recount, split
+from . import numbers
 from .labels import Labeller
+from .text import mixed, with_codes
 
 CONSISTENT, GENEROUS, INCONSISTENT, CANNOT = "consistent", "rounded_generously", "inconsistent", "cannot_check"
 VERDICT_ORDER = (INCONSISTENT, GENEROUS, CANNOT, CONSISTENT)
@@ -109,7 +111,7 @@ def _part(row, c, o):
     wid = whole["claim_id"] if "claim_id" in whole else whole["ref_id"]
     ok = float(part["value"]) <= float(whole["value"])
     share = 100 * float(part["value"]) / float(whole["value"])
-    return (f"{fmt(part['value'])} ≤ {fmt(whole['value'])} ({wid}): {share:.1f} %", CONSISTENT if ok else INCONSISTENT, "—")
+    return (f"{fmt(part['value'])} ≤ {fmt(whole['value'])} ({wid}): {share:.1f}%", CONSISTENT if ok else INCONSISTENT, "—")
 
 
 @kind("share")
@@ -117,7 +119,7 @@ def _share(row, c, o):
     part, whole, stated = c
     pct = 100 * float(part["value"]) / float(whole["value"])
     q = stated["qualifier"]
-    text = f"{fmt(part['value'])} ÷ {fmt(whole['value'])} = {pct:.1f} %; ⟦stated⟧ {HEDGE.get(q, '')} {fmt(stated['value'])} %"
+    text = f"{fmt(part['value'])} ÷ {fmt(whole['value'])} = {pct:.1f}%; ⟦stated⟧ {HEDGE.get(q, '')} {fmt(stated['value'])}%"
     return (
         text,
         judge(pct, float(stated["value"]), q, _tol(row, "strict"), _tol(row, "loose")),
@@ -157,18 +159,18 @@ def _per_capita(row, c, o):
 def _implied(row, c, o):
     value, share = c
     base = float(value["value"]) / (float(share["value"]) / 100)
-    text = f"{fmt(value['value'])} ÷ {fmt(share['value'])} % = {fmt(base)}"
+    text = f"{fmt(value['value'])} ÷ {fmt(share['value'])}% = {fmt(base)}"
     if not o:
         return text + "; ⟦no_reference⟧", CANNOT, "—"
     ref = o[0]
     rel = base / float(ref["value"]) - 1
-    text += f"; {ref['ref_id']} ({int(ref['year'])}) = {fmt(ref['value'])}: {100 * rel:+.1f} %"
+    text += f"; {ref['ref_id']} ({int(ref['year'])}) = {fmt(ref['value'])}: {100 * rel:+.1f}%"
     return (
         text,
         judge(
             rel, 0.0, share["qualifier"] if share["qualifier"] == "about" else "exact", _tol(row, "strict"), _tol(row, "loose")
         ),
-        f"±{100 * _tol(row, 'strict'):g} % / ±{100 * _tol(row, 'loose'):g} %",
+        f"±{100 * _tol(row, 'strict'):g}% / ±{100 * _tol(row, 'loose'):g}%",
     )
 
 
@@ -190,8 +192,8 @@ def _growth(row, c, o):
     years = int(target["ref_year"]) - int(actual["ref_year"])
     need = 100 * ((float(target["value"]) / float(actual["value"])) ** (1 / years) - 1)
     text = (
-        f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f} %⟦per_year⟧ "
-        f"({int(actual['ref_year'])}→{int(target['ref_year'])}); ⟦growth_in⟧{int(growth['ref_year'])}⟦year_growth⟧: {fmt(growth['value'])} %"
+        f"({fmt(target['value'])} ÷ {fmt(actual['value'])})^(1/{years}) − 1 = {need:.1f}%⟦per_year⟧ "
+        f"({int(actual['ref_year'])}→{int(target['ref_year'])}); ⟦growth_in⟧{int(growth['ref_year'])}⟦year_growth⟧: {fmt(growth['value'])}%"
     )
     return text, CONSISTENT if need <= float(growth["value"]) else INCONSISTENT, "⟦needed_le_observed⟧"
 
@@ -232,8 +234,9 @@ def run_listed(checks: pd.DataFrame, claims: pd.DataFrame, outside: pd.DataFrame
     return out
 
 
-def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
-    """Every quantity stated twice: the values must agree (a different hedge is noted)."""
+def run_same_as(claims: pd.DataFrame, lang: str = "en") -> list[Outcome]:
+    """Every quantity stated twice: the values must agree (a different hedge is noted). Values are written as a
+    reader of ``lang`` reads them (:func:`gba_utils.research.numbers.shown`)."""
     by_claim = claims.set_index("claim_id")
     out = []
     for _, c in claims[claims["same_as"].notna()].iterrows():
@@ -244,7 +247,10 @@ def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
             if c["qualifier"] == first["qualifier"]
             else f"; ⟦hedges_differ⟧ (⟦qualifier:{first['qualifier']}⟧ ⟦vs⟧ ⟦qualifier:{c['qualifier']}⟧)"
         )
-        text = f"{c['same_as']} ({first['section_id']}) {first['value_printed']} = {c['claim_id']} ({c['section_id']}) {c['value_printed']}{hedge}"
+        text = (
+            f"{c['same_as']} ({first['section_id']}) {numbers.shown(first, lang)} = "
+            f"{c['claim_id']} ({c['section_id']}) {numbers.shown(c, lang)}{hedge}"
+        )
         verdict = (GENEROUS if hedge else CONSISTENT) if same else INCONSISTENT
         titles = {
             code: languages.get(code).say("stated_twice", subject=first[languages.get(code).col("subject")])
@@ -256,18 +262,22 @@ def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
     return out
 
 
-def run_recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame) -> list[Outcome]:
-    """Every chapter-2 count recounted from the cases (the recount validation runs too)."""
+def run_recount(
+    cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame, labels: Labeller | None = None
+) -> list[Outcome]:
+    """Every chapter-2 count recounted from the cases (the recount validation runs too); the filter in words."""
     out = []
     for r in recount(cases, claims, aggregates).to_dict("records"):
-        counted = f"⟦cases_where⟧{r['filter']}⟦cases_where_end⟧" if r["filter"] else "⟦all_cases⟧"
+        where = labels.conditions(r["filter"]) if labels is not None else r["filter"]
+        counted = f"⟦cases_where⟧{where}⟦cases_where_end⟧" if r["filter"] else "⟦all_cases⟧"
+        printed = r["value_printed"] if labels is None or labels.language.number_style == "printed" else fmt(r["printed"])
         out.append(
             Outcome(
                 f"C-{r['claim_id']}",
                 "recount",
                 _titles(r, "subject"),
                 [r["claim_id"]],
-                f"{counted} = {r['recounted']}; ⟦printed⟧ {r['value_printed']}",
+                f"{counted} = {r['recounted']}; ⟦printed⟧ {printed}",
                 CONSISTENT if r["match"] else INCONSISTENT,
                 "⟦exact⟧",
             )
@@ -290,8 +300,8 @@ def run(ds, labels=None) -> pd.DataFrame:
         labels = Labeller.of(ds, "en")
     outcomes = (
         run_listed(ds.audit_checks, ds.claims, ds.outside_references)
-        + run_same_as(ds.claims)
-        + run_recount(ds.cases, ds.claims, ds.case_aggregates)
+        + run_same_as(ds.claims, labels.lang)
+        + run_recount(ds.cases, ds.claims, ds.case_aggregates, labels)
     )
     sections = ds.claims.set_index("claim_id")["section_id"]
     frame = pd.DataFrame(
@@ -340,21 +350,28 @@ def verdict_counts(results: pd.DataFrame, labels) -> pd.DataFrame:
     return t
 
 
+def own_words(text, labels):
+    """Our notes for a reader of the page's language: printed forms quoted in another script are marked with their
+    language; in Chinese text, codes written in Latin letters are marked as code."""
+    return with_codes(text) if labels.language.script == "Hans" else mixed(text, labels.lang, base=labels.lang)
+
+
 def decisions_table(decisions: pd.DataFrame, labels) -> pd.DataFrame:
-    topic = labels.col("topic")
+    """The decisions log in the page's language."""
     return pd.DataFrame(
         {
             "decision_id": decisions["decision_id"],
-            "topic": decisions[topic],
-            "options": decisions["options_en"],
-            "evidence": decisions["evidence_en"],
+            "topic": decisions[labels.col("topic")].map(lambda t: own_words(t, labels)),
+            "options": decisions[labels.col("options")].map(lambda t: own_words(t, labels)),
+            "evidence": decisions[labels.col("evidence")].map(lambda t: own_words(t, labels)),
             "section_id": decisions["evidence_sections"],
-            "choice": decisions["choice_en"],
+            "choice": decisions[labels.col("choice")].map(lambda t: own_words(t, labels)),
         }
     )
 
 
 def outside_table(outside: pd.DataFrame, labels) -> pd.DataFrame:
+    """Figures from outside the report, with their full citations (titles kept in their own language, marked)."""
     subject = labels.col("subject")
     return pd.DataFrame(
         {
@@ -363,6 +380,47 @@ def outside_table(outside: pd.DataFrame, labels) -> pd.DataFrame:
             "value": outside["value"].map(fmt),
             "unit": outside["unit"].map(lambda u: labels("unit", u)),
             "ref_year": outside["year"].astype(str),
-            "source": outside["source"],
+            "source": outside["source"].map(lambda t: mixed(t, labels.lang, base="en")),  # citations are in English
         }
     )
+
+
+def findings(results: pd.DataFrame, labels) -> pd.DataFrame:
+    """The checks that find the report inconsistent with itself: what, the arithmetic, where."""
+    bad = results[results["verdict"] == INCONSISTENT]
+    return pd.DataFrame(
+        {
+            "check_id": bad["check_id"],
+            "check_title": bad[labels.col("title")],
+            "arithmetic": bad["arithmetic"],
+            "section_id": bad["sections"],
+        }
+    ).reset_index(drop=True)
+
+
+def summary(results: pd.DataFrame, labels) -> str:
+    """One sentence on what the audit found, counted from its results."""
+    counts = results["verdict"].value_counts()
+    return labels.say(
+        "audit_summary",
+        n=len(results),
+        k=int(counts.get(INCONSISTENT, 0)),
+        g=int(counts.get(GENEROUS, 0)),
+        c=int(counts.get(CANNOT, 0)),
+    )
+
+
+def arithmetic(results: pd.DataFrame, check_id: str) -> str:
+    """The arithmetic of one check, as the page shows it."""
+    return results.set_index("check_id").loc[check_id, "arithmetic"]
+
+
+def count(results: pd.DataFrame, verdict: str) -> int:
+    """How many checks reached ``verdict``."""
+    return int((results["verdict"] == verdict).sum())
+
+
+def titles_of(results: pd.DataFrame, verdict: str, labels) -> str:
+    """The titles of the checks that reached ``verdict``, in the page's language."""
+    titles = results.loc[results["verdict"] == verdict, labels.col("title")]
+    return labels.language.item_sep.join(titles) or labels.ui("none")

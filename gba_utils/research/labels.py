@@ -11,16 +11,14 @@ import re
 import pandas as pd
 
 from .. import languages
+from ..data.filters import conditions
+from ..data.schema import BY_NAME, CITY, DISTRICT, SCOPE
 from ..languages import Language
+from .text import missing
 
 #: Words inside the audit's arithmetic: :mod:`gba_utils.research.audit` writes them as ``⟦key⟧`` (a phrase of the
 #: language record) or ``⟦vocabulary:code⟧`` (a label from labels.csv); :meth:`Labeller.phrase` fills them in.
 PHRASE = re.compile(r"⟦(\w+)(?::(\w+))?⟧")
-
-
-def missing(value) -> bool:
-    """True for an empty cell: None, NaN or pandas' NA (never for text)."""
-    return value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 class Labeller:
@@ -85,12 +83,27 @@ class Labeller:
         return self.language.say(key, **values)
 
     def phrase(self, text: str) -> str:
-        """Put ``⟦key⟧`` (phrases of the language record) and ``⟦vocabulary:code⟧`` (labels.csv) in this language."""
+        """Put ``⟦key⟧`` (phrases of the language record) and ``⟦vocabulary:code⟧`` (labels.csv) in this language,
+        and the separators the arithmetic is written with ("; " between parts, ": " before a result) in its
+        punctuation (full-width in Chinese)."""
 
         def word(m: re.Match) -> str:
             return self(m.group(1), m.group(2)) if m.group(2) else self.language.phrases[m.group(1)]
 
-        return PHRASE.sub(word, text)
+        lg = self.language
+        return PHRASE.sub(word, text).replace("; ", lg.item_sep).replace(": ", lg.label_sep)
 
     def column(self, key: str) -> str:
         return self.language.columns.get(key, key)
+
+    def conditions(self, flt: str | None) -> str:
+        """A filter of case_aggregates.csv in words: ``admin_level=city&region_code=guangzhou`` reads "Level: City;
+        Counted under: Guangzhou" (or its Chinese)."""
+        table = BY_NAME["cases"]
+        vocab_of = {CITY: "city", DISTRICT: "district", SCOPE: "scope"}
+        parts = []
+        for column, value in conditions(flt):
+            field = table.field(column)
+            vocab = vocab_of.get(field.vocab, field.vocab)
+            parts.append(self.say("condition", column=self.column(column), value=self(vocab, value) if vocab else value))
+        return self.say("conditions_and").join(parts) if parts else self.ui("every_case")

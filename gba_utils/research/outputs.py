@@ -28,6 +28,9 @@ class Item:
 
 #: Every output in reading order: the chapters, the audit, the city profile.
 ITEMS: tuple[Item, ...] = (
+    Item("home-headline", "table", "index", ("2.1", "A"), "analysis.headline"),
+    Item("home-findings", "table", "index", ("1", "2", "A"), "audit.run + audit.findings"),
+    Item("home-map", "figure", "index", ("2.1", "A"), "figures.city_map"),
     Item("overview-headline", "table", "00_overview", ("2.1", "A"), "analysis.headline"),
     Item("overview-domain-tier", "figure", "00_overview", ("2.1", "A"), "analysis.crosstab + figures.stacked_bars"),
     Item("bg-policy-timeline", "figure", "01_background", ("1.1", "1.2"), "figures.policy_timeline"),
@@ -70,6 +73,7 @@ ITEMS: tuple[Item, ...] = (
 
 #: The tables behind each page, linked from it as CSV and XLSX downloads.
 DATA_FOR: dict[str, tuple[str, ...]] = {
+    "index": ("cases", "claims", "audit_checks"),
     "00_overview": ("cases", "claims", "decisions"),
     "01_background": ("policies", "claims", "sections"),
     "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),

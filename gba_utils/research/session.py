@@ -12,14 +12,15 @@ import base64
 import hashlib
 import html
 import json
+import re
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..contents import PROFILE, page_name
 from ..data import Dataset, load
-from . import analysis, theme
+from . import analysis, numbers, theme
 from .figures import EMPTY
-from .images import png_bytes
+from .images import close, png_bytes, svg_bytes
 from .labels import Labeller
 from .outputs import BY_KEY
 from .params import check
@@ -66,16 +67,43 @@ class Session:
         return self.labels.say("title_with_note", title=text, note=note)
 
     def source_line(self, key: str) -> str:
+        """Where in the report an output comes from, for readers."""
         item = BY_KEY[key]
-        secs = "; ".join(self.labels.section(s) for s in item.sections) or self.labels.ui("outside_sources")
+        secs = self.labels.language.item_sep.join(self.labels.section(s) for s in item.sections) or self.labels.ui(
+            "outside_sources"
+        )
         ui = self.labels.ui
-        return self.labels.say(
-            "source_line",
-            source=ui("source"),
-            report=ui("report"),
-            sections=secs,
-            processing=ui("processing"),
-            function=item.function,
+        return self.labels.say("source_line", source=ui("source"), report=ui("report"), sections=secs)
+
+    def made_html(self, key: str, tables: tuple[str, ...] = ()) -> str:
+        """How an output was made (functions, data, view), collapsed under the source line: details for researchers."""
+        item = BY_KEY[key]
+        ui, lang = self.labels.ui, self.labels.language
+        functions = " + ".join(f"<code>gba_utils.{html.escape(f.strip())}</code>" for f in item.function.split("+"))
+        parts = [f"{html.escape(ui('processing'))}{lang.label_sep}{functions}"]
+        if tables:
+            parts.append(
+                f"{html.escape(ui('data_files'))}{lang.label_sep}"
+                + lang.list_sep.join(f"<code>{html.escape(t)}</code>" for t in tables)
+            )
+        view = [f"<code>{k}={html.escape(str(v))}</code>" for k, v in self.params.items() if k not in ("data_dir",)]
+        parts.append(f"{html.escape(ui('parameters'))}{lang.label_sep}" + " ".join(view))
+        parts.append(f"{html.escape(ui('data_version'))}{lang.label_sep}<code>{self.ds.version}</code>")
+        body = "".join(f"<li>{p}</li>" for p in parts)
+        return f'<details class="gba-made"><summary>{html.escape(ui("made"))}</summary><ul>{body}</ul></details>'
+
+    def anchor(self, kind: str, n: int) -> str:
+        """A short, readable permalink: ``fig-2-3`` (chapter 2, figure 3), ``tab-10-1`` (a city profile's first table)."""
+        m = re.match(r"\d+", self.notebook)
+        chapter = str(int(m.group())) if m else self.notebook
+        return f"{ {'figure': 'fig', 'table': 'tab'}[kind] }-{chapter}-{n}"
+
+    def _head_html(self, head: str, title: str, anchor: str) -> str:
+        sep = self.labels.language.caption_sep
+        link = self.labels.say("permalink", what=head)
+        return (
+            f'<span class="gba-number">{html.escape(head)}</span>{html.escape(sep)}{html.escape(title)} '
+            f'<a class="permalink" href="#{anchor}" aria-label="{html.escape(link)}">#</a>'
         )
 
     def banner(self) -> None:
@@ -93,9 +121,24 @@ class Session:
         """Show a short generated sentence (already in the page's language), escaped."""
         _publish({"text/html": f'<p class="gba-note">{html.escape(text)}</p>', "text/plain": text})
 
+    def fact(self, name: str, value, whole: bool = False) -> None:
+        """A value the narrative states, computed here: markdown writes ``[text](#fact:name)`` and the page shows this
+        value (``gba-report refresh`` writes it into the committed notebook too, so it never goes stale).
+
+        ``whole=True`` marks a statement about the whole report: under a city or domain filter it is said so.
+        """
+        text = numbers.plain(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        if whole and self.filter_text:
+            text += self.labels.ui("whole_report_mark")
+        _publish({"text/plain": f"{name} = {text}"}, {"gba": {"kind": "fact", "name": name, "value": text}})
+
     def map_counts(self) -> pd.Series:
         """Cases per city for the map: every city, the domain filter applied, the city filter shown by highlighting."""
         return analysis.filter_cases(self.ds.cases, domain=self.domain)["city_code"].value_counts()
+
+    def profile_links(self) -> dict[str, str]:
+        """Each city's profile page, relative to this page (the site keeps a link only when it has the page)."""
+        return {code: f"{page_name(PROFILE, [('city', code)])}.html" for code in self.ds.cities["city_code"]}
 
     @property
     def highlight(self) -> str | None:
@@ -112,53 +155,71 @@ class Session:
         head = self.labels.language.caption_number.format(word=self.labels.ui(kind), n=n)
         return n, head, self.title(key, filtered)
 
-    def figure(self, key: str, fig, alt: str | None = None, filtered: bool = True) -> None:
-        """Display a figure with number, caption, source line and alt text; a hash of its PNG goes to text/plain."""
+    def figure(self, key: str, fig, data: pd.DataFrame | None = None, alt: str | None = None, filtered: bool = True) -> None:
+        """Display a figure: SVG (and a PNG for viewers without SVG and for reuse), its data as CSV when given, alt text
+        saying what it shows, then its numbered caption, source line and how it was made.
+
+        ``text/plain`` carries a hash of the SVG, so nbval (which compares text) fails when a chart changes.
+        """
         assert BY_KEY[key].kind == "figure", key
         if fig.get_label() == EMPTY:
-            plt.close(fig)
+            close(fig)
             self.say(self.labels.say("figure_empty", title=self.title(key)))
             return
-        png = png_bytes(fig)
         n, head, title = self._caption("figure", key, filtered)
-        digest = hashlib.sha256(png).hexdigest()[:16]
-        alt_text = alt or title
-        _publish(
-            {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[{head}] {title} · png sha256 {digest}"},
-            {"image/png": {"alt": alt_text}, "gba": {"kind": "figure", "key": key, "number": n}},
-        )
-        sep = self.labels.language.caption_sep
+        anchor = self.anchor("figure", n)
+        svg = svg_bytes(fig, prefix=anchor).decode("utf-8")
+        png = png_bytes(fig)
+        alt_text = alt or getattr(fig, "gba_alt", None) or title
+        close(fig)
+        digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:16]
+        bundle = {
+            "image/svg+xml": svg,
+            "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": f"[{head}] {title} · svg sha256 {digest}",
+        }
+        if data is not None:
+            shown = data.rename(columns={c: self.labels.column(c) for c in data.columns})
+            bundle["text/csv"] = shown.map(str).to_csv(lineterminator="\n") if len(shown) else shown.to_csv(lineterminator="\n")
+        meta = {"kind": "figure", "key": key, "number": n, "anchor": anchor, "alt": alt_text, "head": head, "title": title}
+        _publish(bundle, {"image/png": {"alt": alt_text}, "gba": meta})
         _publish(
             {
                 "text/html": (
-                    f'<p class="gba-caption" id="fig-{key}"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}<br>'
-                    f'<span class="gba-source">{html.escape(self.source_line(key))}</span></p>'
+                    f'<p class="gba-caption">{self._head_html(head, title, anchor)}</p>'
+                    f'<p class="gba-source">{html.escape(self.source_line(key))}</p>{self.made_html(key)}'
                 ),
-                "text/plain": f"{head}{sep} {title}\n{self.source_line(key)}",
-            }
+                "text/plain": f"{head}{self.labels.language.caption_sep}{title}\n{self.source_line(key)}",
+            },
+            {"gba": {"kind": "caption", "key": key, "anchor": anchor}},
         )
 
     def table(self, key: str, frame: pd.DataFrame, columns: dict[str, str] | None = None, filtered: bool = True) -> None:
-        """Display a table: numbered caption above, escaped HTML, plain-text twin, source line below."""
+        """Display a table: numbered caption, escaped HTML (scrollable and labelled for keyboards and screen readers),
+        plain-text twin, source line, how it was made."""
         assert BY_KEY[key].kind == "table", key
         n, head, title = self._caption("table", key, filtered)
-        sep = self.labels.language.caption_sep
+        anchor = self.anchor("table", n)
         shown = frame.rename(columns={c: self.labels.column(c) for c in frame.columns} | (columns or {}))
+        caption = self._head_html(head, title, anchor)
         if shown.empty:
-            body = f'<p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'
+            body = f'<p class="gba-caption" id="{anchor}-cap">{caption}</p><p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'
             plain = self.labels.ui("no_rows")
         else:
-            body = html_table(shown)
+            body = (
+                f'<div class="gba-scroll" role="region" tabindex="0" aria-labelledby="{anchor}-cap">'
+                f"{html_table(shown, caption=caption, caption_id=f'{anchor}-cap')}</div>"
+            )
             plain = shown.to_string(index=False)
         _publish(
             {
                 "text/html": (
-                    f'<div class="gba-table-wrap" id="tab-{key}"><p class="gba-caption"><strong>{html.escape(head)}{sep}</strong>{html.escape(title)}</p>'
-                    f'{body}<p class="gba-source">{html.escape(self.source_line(key))}</p></div>'
+                    f'<div class="gba-table-wrap" id="{anchor}">{body}<p class="gba-source">{html.escape(self.source_line(key))}</p>'
+                    f"{self.made_html(key)}</div>"
                 ),
-                "text/plain": f"{head}{sep} {title}\n{plain}\n{self.source_line(key)}",
+                "text/plain": f"{head}{self.labels.language.caption_sep}{title}\n{plain}\n{self.source_line(key)}",
             },
-            {"gba": {"kind": "table", "key": key, "number": n}},
+            {"gba": {"kind": "table", "key": key, "number": n, "anchor": anchor, "head": head}},
         )
 
     # -------------------------------------------------------------- data helpers

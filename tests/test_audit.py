@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from gba_utils import audit
-from gba_utils.research.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, judge
+from gba_utils.research.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, fmt, judge
 
 
 def claim(cid, value, unit="count", qualifier="exact", ref_year=None):
@@ -155,3 +155,11 @@ def test_an_unknown_phrase_is_loud(ds):
 
     with pytest.raises(KeyError):
         Labeller.of(ds, "zh").phrase("⟦no_such_word⟧")
+
+
+def test_outside_table_shows_a_date_record_as_its_date(ds):
+    from gba_utils.research.labels import Labeller
+
+    table = audit.outside_table(ds.outside_references, Labeller.of(ds, "en")).set_index("ref_id")
+    assert table.loc["R15", "value"] == "2020-11-16"
+    assert table.loc["R01", "value"] == fmt(126840000)

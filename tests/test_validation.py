@@ -222,3 +222,24 @@ def test_text_holding_markup_is_read_as_text(data_copy):
     set_cell(data_copy / "cases.csv", "case_id", "C2022-12", "name_en", "<script>alert(1)</script>")
     again = gba_utils.load(data_dir=data_copy)
     assert again.cases.set_index("case_id").loc["C2022-12", "name_en"] == "<script>alert(1)</script>"
+
+
+def test_an_outside_date_is_encoded_as_a_date_claim_is(data_copy):
+    """value and year are the year of the ISO date; the stopgap YYYYMMDD in value is refused, as is a missing date."""
+    path = data_copy / "outside_references.csv"
+    line = set_cell(path, "ref_id", "R03", "value", "20210730")
+    missing = set_cell(path, "ref_id", "R15", "date", "")
+    stray = set_cell(path, "ref_id", "R01", "date", "2021-12-31")
+    found = only(problems_of(data_copy), "date")
+    assert {(p.file, p.row, p.column) for p in found} >= {
+        ("outside_references.csv", line, "value"),
+        ("outside_references.csv", missing, "date"),
+        ("outside_references.csv", stray, "date"),
+    }
+    assert any("2021, the year of the date 2021-07-30" in p.expected for p in found)
+
+
+def test_an_outside_date_must_exist(data_copy):
+    line = set_cell(data_copy / "outside_references.csv", "ref_id", "R06", "date", "2021-06-31")
+    p = only(problems_of(data_copy), "date")[0]
+    assert (p.file, p.row, p.column, p.value) == ("outside_references.csv", line, "date", "2021-06-31")

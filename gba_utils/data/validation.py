@@ -358,25 +358,36 @@ def shares_within_a_whole(frames: Frames, files: dict[str, str]) -> list[Problem
     ]
 
 
+def _dates_agree(frames: Frames, files: dict[str, str], table: str, year_column: str, what: str, plural: str) -> list[Problem]:
+    """Rows of unit 'date' give their ISO date, and their value and year are that date's year; no other row has a date."""
+    if table not in frames or "date" not in frames[table].columns:
+        return []
+    rows, out = frames[table], []
+    for line, c in rows[rows["unit"] == "date"].iterrows():
+        if _missing(c["date"]):
+            out.append(Problem(files[table], int(line), "date", "", f"the ISO date of {what} whose unit is 'date'", "date"))
+            continue
+        year = int(str(c["date"])[:4])
+        for col in ("value", year_column):
+            if not _missing(c[col]) and c[col] != year:
+                out.append(Problem(files[table], int(line), col, c[col], f"{year}, the year of the date {c['date']}", "date"))
+    for line, c in rows[(rows["unit"] != "date") & rows["date"].notna()].iterrows():
+        out.append(
+            Problem(files[table], int(line), "date", c["date"], f"no date (only {plural} of unit 'date' have one)", "date")
+        )
+    return out
+
+
 @check()
 def date_claims_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A claim about a date (unit 'date') gives its ISO date, and its value and year are that date's year."""
-    if "claims" not in frames or "date" not in frames["claims"].columns:
-        return []
-    claims, out = frames["claims"], []
-    for line, c in claims[claims["unit"] == "date"].iterrows():
-        if _missing(c["date"]):
-            out.append(Problem(files["claims"], int(line), "date", "", "the ISO date of a claim whose unit is 'date'", "date"))
-            continue
-        year = int(str(c["date"])[:4])
-        for col in ("value", "ref_year"):
-            if not _missing(c[col]) and c[col] != year:
-                out.append(Problem(files["claims"], int(line), col, c[col], f"{year}, the year of the date {c['date']}", "date"))
-    for line, c in claims[(claims["unit"] != "date") & claims["date"].notna()].iterrows():
-        out.append(
-            Problem(files["claims"], int(line), "date", c["date"], "no date (only claims of unit 'date' have one)", "date")
-        )
-    return out
+    return _dates_agree(frames, files, "claims", "ref_year", "a claim", "claims")
+
+
+@check()
+def date_outside_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """An outside record of a date is encoded as a date claim is: ISO date, value and year its year."""
+    return _dates_agree(frames, files, "outside_references", "year", "an outside record", "outside records")
 
 
 @check("cases", "claims", "case_aggregates")

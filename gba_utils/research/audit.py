@@ -360,7 +360,10 @@ def outside_table(outside: pd.DataFrame, labels) -> pd.DataFrame:
         {
             "ref_id": outside["ref_id"],
             "subject": outside[subject],
-            "value": outside["value"].map(fmt),
+            "value": [
+                d if u == "date" and isinstance(d, str) else fmt(v)
+                for v, u, d in zip(outside["value"], outside["unit"], outside["date"])
+            ],
             "unit": outside["unit"].map(lambda u: labels("unit", u)),
             "ref_year": outside["year"].astype(str),
             "source": outside["source"],

@@ -21,6 +21,14 @@ def row(strict=0.0, loose=0.0, expected=None):
     return pd.Series({"strict": strict, "loose": loose, "expected": expected})
 
 
+def dated_ref(rid, date):
+    return pd.Series({"ref_id": rid, "value": int(date[:4]), "unit": "date", "year": int(date[:4]), "date": date})
+
+
+def policy(pid, date, printed):
+    return pd.Series({"policy_id": pid, "date": date, "date_printed": printed})
+
+
 @pytest.mark.parametrize(
     "computed,stated,q,verdict",
     [
@@ -52,6 +60,8 @@ def test_every_kind_is_registered():
         "conflict",
         "growth_needed",
         "target_in_period",
+        "outside_date",
+        "outside_value",
     }
 
 
@@ -126,7 +136,9 @@ def test_full_audit_sorted_inconsistencies_first(ds):
     assert results["check_id"].is_unique
     order = results["verdict"].map(audit.VERDICT_ORDER.index)
     assert order.is_monotonic_increasing
-    assert set(results.loc[results["verdict"] == INCONSISTENT, "check_id"]) == {"A12", "A15"}
+    # the two contradictions inside the report, the three dates that differ from the public record (the provincial
+    # digital-economy regulation, the digital-government plan, LeaveHomeSafe) and the Fortune 500 count
+    assert set(results.loc[results["verdict"] == INCONSISTENT, "check_id"]) == {"A12", "A15", "A22", "A23", "A24", "A36"}
     assert len(results) == len(ds.audit_checks) + ds.claims["same_as"].notna().sum() + len(ds.case_aggregates)
 
 
@@ -163,3 +175,67 @@ def test_outside_table_shows_a_date_record_as_its_date(ds):
     table = audit.outside_table(ds.outside_references, Labeller.of(ds, "en")).set_index("ref_id")
     assert table.loc["R15", "value"] == "2020-11-16"
     assert table.loc["R01", "value"] == fmt(126840000)
+
+
+@pytest.mark.parametrize(
+    "printed,outside,difference",
+    [
+        ("2022-04", "2021-07-30", (9, 2)),
+        ("2021-03", "2021-03-11", (0, 2)),
+        ("2020-11-15", "2020-11-16", (-1, 3)),
+        ("2020", "2020-12-10", (0, 1)),
+        ("2019", "2021-06-30", (-2, 1)),
+        ("2021-12-31", "2021-12", (0, 2)),
+    ],
+)
+def test_date_difference_at_the_coarser_precision(printed, outside, difference):
+    assert audit.date_difference(printed, outside) == difference
+
+
+def test_outside_date_of_a_policy():
+    ctx = audit.Context([policy("reg", "2022-04", "2022年4月")])
+    text, verdict, _ = KINDS["outside_date"](row(), [], [dated_ref("R03", "2021-07-30")], ctx)
+    assert verdict == INCONSISTENT and "9 ⟦mo⟧" in text and "⟦printed_later⟧" in text
+    same = audit.Context([policy("plan", "2021-03", "2021年3月")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R10", "2021-03-11")], same)[1] == CONSISTENT
+    near = audit.Context([policy("plan", "2020-11", "2020年11月")])
+    assert KINDS["outside_date"](row(0, 1), [], [dated_ref("R07", "2020-10-12")], near)[1] == GENEROUS
+    assert KINDS["outside_date"](row(0, 0), [], [dated_ref("R07", "2020-10-12")], near)[1] == INCONSISTENT
+
+
+def test_outside_date_of_a_claim_and_context_records():
+    launch = pd.Series({"claim_id": "CL719", "date": "2020-11-15", "value_printed": "2020年11月15日"})
+    text, verdict, _ = KINDS["outside_date"](row(), [launch], [dated_ref("R15", "2020-11-16")], audit.Context())
+    assert verdict == INCONSISTENT and "⟦printed_earlier⟧ 1 ⟦d⟧" in text
+    assert KINDS["outside_date"](row(1, 1), [launch], [dated_ref("R15", "2020-11-16")], audit.Context())[1] == CONSISTENT
+    # a second record is shown for context; the verdict follows the first
+    refs = [dated_ref("R15", "2020-11-15"), dated_ref("RX", "2020-11-11")]
+    text, verdict, _ = KINDS["outside_date"](row(), [launch], refs, audit.Context())
+    assert verdict == CONSISTENT and "⟦context_only⟧" in text and "⟦printed_later⟧ 4 ⟦d⟧" in text
+
+
+def test_outside_date_without_a_date_cannot_be_checked():
+    undated = audit.Context([policy("plan", None, "")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R10", "2021-03-11")], undated)[1] == CANNOT
+    assert KINDS["outside_date"](row(), [], [], audit.Context([policy("plan", "2021", "2021年")]))[1] == CANNOT
+
+
+def test_the_worst_verdict_of_several_subjects_counts():
+    two = audit.Context([policy("a", "2021", "2021年"), policy("b", "2022", "2022年")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R16", "2021-06-08")], two)[1] == INCONSISTENT
+
+
+def test_outside_value():
+    def r(value, unit="person"):
+        return pd.Series({"ref_id": "R22", "value": value, "unit": unit, "year": 2021})
+
+    nearly = claim("CL241", 2e7, "person", "nearly")
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.95e7)], audit.Context())[1] == CONSISTENT
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.881e7)], audit.Context())[1] == GENEROUS
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.5e7)], audit.Context())[1] == INCONSISTENT
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(2.1e7)], audit.Context())[1] == INCONSISTENT
+    exact = claim("CL037", 20, "enterprise")
+    assert KINDS["outside_value"](row(), [exact], [r(21, "enterprise")], audit.Context())[1] == INCONSISTENT
+    assert KINDS["outside_value"](row(), [exact], [r(20, "enterprise")], audit.Context())[1] == CONSISTENT
+    assert KINDS["outside_value"](row(), [exact], [r(20)], audit.Context())[1] == CANNOT
+    assert KINDS["outside_value"](row(), [exact], [], audit.Context())[1] == CANNOT

@@ -243,3 +243,21 @@ def test_an_outside_date_must_exist(data_copy):
     line = set_cell(data_copy / "outside_references.csv", "ref_id", "R06", "date", "2021-06-31")
     p = only(problems_of(data_copy), "date")[0]
     assert (p.file, p.row, p.column, p.value) == ("outside_references.csv", line, "date", "2021-06-31")
+
+
+def test_an_audit_check_names_a_claim_or_a_policy(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A22", "policy_ids", "")
+    p = only(problems_of(data_copy), "audit")[0]
+    assert (p.file, p.row, p.column) == ("audit_checks.csv", line, "claim_ids")
+
+
+def test_a_check_with_an_outside_figure_says_so_in_its_titles(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A13", "title_en", "Yueshengxin daily requests per 10,000")
+    p = only(problems_of(data_copy), "audit")[0]
+    assert (p.file, p.row, p.column) == ("audit_checks.csv", line, "title_en") and "outside figure" in p.expected
+
+
+def test_an_audit_check_of_a_policy_that_does_not_exist(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A23", "policy_ids", "gd-no-such-plan")
+    p = only(problems_of(data_copy), "foreign-key")[0]
+    assert (p.file, p.row, p.column, p.value) == ("audit_checks.csv", line, "policy_ids", "gd-no-such-plan")

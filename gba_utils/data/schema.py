@@ -543,10 +543,12 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "audit_checks",
-        "Consistency checks between claims",
-        "数值陈述之间的一致性检验",
-        "Checks that set claims against each other (parts and wholes, shares, rates, periods, targets, outside references); run by gba_utils.audit.",
-        "把数值陈述相互对照的检验（部分与整体、比重、速率与时长、目标年份、外部来源），由 gba_utils.audit 执行。",
+        "Consistency checks of the report's numbers and dates",
+        "报告数字与日期的一致性检验",
+        "Checks that set claims and printed policy dates against each other, against the coded cases and tables, and against "
+        "outside references (parts and wholes, shares, ratios, rates, periods, targets, restatements, dates); run by gba_utils.audit.",
+        "把数值陈述和政策的原文日期相互对照、与案例等编码表对照、与外部来源对照的检验（部分与整体、比重、比值、速率与时长、目标、重述、日期），"
+        "由 gba_utils.audit 执行。",
         (
             _edition(),
             Field("check_id", "string", "A01 ...", "A01 等。", unique=True, pattern=r"^A\d{2}$"),
@@ -564,7 +566,17 @@ TABLES: tuple[Table, ...] = (
                 "string",
                 "Claims used, in the order the kind expects (';'-separated).",
                 "所用数值陈述，按检验类型要求的顺序。",
+                required=False,
                 ref="claims.claim_id",
+                multi=True,
+            ),
+            Field(
+                "policy_ids",
+                "string",
+                "Policies whose printed date is checked (';'-separated).",
+                "核对其原文日期的政策（以分号分隔）。",
+                required=False,
+                ref="policies.policy_id",
                 multi=True,
             ),
             Field(
@@ -595,6 +607,14 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         ("edition", "check_id"),
+        rule_en="Every check names what it checks: claims (claim_ids) or, for a date the report prints for a policy, the policy "
+        "(policy_ids; the date is policies.date at the precision printed). A check that uses a figure from outside the report "
+        "names it in outside_ids and says so in both titles (外部数据 / outside figure). Tolerances are in the unit of the kind: "
+        "relative for outside_value and implied_base (0.05 = 5 %), percentage points for share, periods at the printed "
+        "precision for outside_date.",
+        rule_zh="每项检验都写明所核对的对象：数值陈述（claim_ids），或者报告为某项政策印出的日期时写该政策（policy_ids；日期取 policies.date，"
+        "精度与原文一致）。用到报告以外数据的检验在 outside_ids 中列出来源，并在两种语言的标题中注明（外部数据／outside figure）。"
+        "容差的单位随检验类型而定：outside_value 与 implied_base 为相对值（0.05 即 5%），share 为百分点，outside_date 按原文日期的精度计。",
     ),
     Table(
         "outside_references",

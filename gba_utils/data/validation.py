@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from .. import languages
 from ..errors import Problem
 from .filters import recount, split
 from .geometry import check_geometry
@@ -388,6 +389,38 @@ def date_claims_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
 def date_outside_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """An outside record of a date is encoded as a date claim is: ISO date, value and year its year."""
     return _dates_agree(frames, files, "outside_references", "year", "an outside record", "outside records")
+
+
+@check()
+def audit_checks_name_what_they_check(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """Every audit check names at least one claim or one policy; one that uses an outside figure says so in its titles."""
+    if "audit_checks" not in frames:
+        return []
+    checks, out = frames["audit_checks"], []
+    for line, row in checks.iterrows():
+        if not split(row["claim_ids"]) and not split(row.get("policy_ids")):
+            out.append(
+                Problem(
+                    files["audit_checks"], int(line), "claim_ids", "", "at least one claim (or a policy in policy_ids)", "audit"
+                )
+            )
+        if not split(row.get("outside_ids")):
+            continue
+        for code in languages.LANGS:
+            lang = languages.get(code)
+            column, mark = lang.col("title"), lang.phrases["outside_mark"]
+            if column in checks.columns and not _missing(row[column]) and mark not in str(row[column]):
+                out.append(
+                    Problem(
+                        files["audit_checks"],
+                        int(line),
+                        column,
+                        row[column],
+                        f"a title that says the check uses a figure outside the report (it contains '{mark}')",
+                        "audit",
+                    )
+                )
+    return out
 
 
 @check("cases", "claims", "case_aggregates")

@@ -12,6 +12,7 @@ written between ``⟦`` and ``⟧`` and put in the reader's language by :meth:`~
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class Outcome:
     verdict: str
     tolerance: str = ""
     outside: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
 
 
 def fmt(x: float) -> str:
@@ -71,7 +73,17 @@ def judge(computed: float, stated: float, qualifier: str = "exact", strict: floa
 
 HEDGE = {"exact": "=", "over": ">", "at_least": "≥", "under": "<", "nearly": "≈↑", "about": "≈"}
 
-Kind = Callable[[pd.Series, list[pd.Series], list[pd.Series]], tuple[str, str, str]]
+
+@dataclass
+class Context:
+    """What a check may use besides its claims and outside records: the policies it names and the dataset's tables."""
+
+    policies: list[pd.Series] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+#: A kind is called with the check's row, its claims, its outside records and a :class:`Context`.
+Kind = Callable[[pd.Series, list[pd.Series], list[pd.Series], Context], tuple[str, str, str]]
 KINDS: dict[str, Kind] = {}
 
 
@@ -91,7 +103,7 @@ def _tol(row, key: str) -> float:
 
 
 @kind("sum")
-def _sum(row, c, o):
+def _sum(row, c, o, x=None):
     *parts, whole = c
     total = sum(float(p["value"]) for p in parts)
     text = " + ".join(fmt(p["value"]) for p in parts) + f" = {fmt(total)}; {whole['claim_id']} = {fmt(whole['value'])}"
@@ -103,7 +115,7 @@ def _sum(row, c, o):
 
 
 @kind("part_le_whole")
-def _part(row, c, o):
+def _part(row, c, o, x=None):
     part = c[0]
     whole = c[1] if len(c) > 1 else o[0]
     wid = whole["claim_id"] if "claim_id" in whole else whole["ref_id"]
@@ -113,7 +125,7 @@ def _part(row, c, o):
 
 
 @kind("share")
-def _share(row, c, o):
+def _share(row, c, o, x=None):
     part, whole, stated = c
     pct = 100 * float(part["value"]) / float(whole["value"])
     q = stated["qualifier"]
@@ -126,7 +138,7 @@ def _share(row, c, o):
 
 
 @kind("rate_period")
-def _rate(row, c, o):
+def _rate(row, c, o, x=None):
     total, daily, period = c
     days = float(total["value"]) / float(daily["value"])
     per_days = float(period["value"]) * {"year": 365.25, "month": 30.44, "day": 1.0}.get(period["unit"], float("nan"))
@@ -139,7 +151,7 @@ def _rate(row, c, o):
 
 
 @kind("per_capita")
-def _per_capita(row, c, o):
+def _per_capita(row, c, o, x=None):
     daily, stated = c
     if not o:
         return f"{fmt(daily['value'])}⟦per_day⟧: ⟦no_population⟧", CANNOT, "—"
@@ -154,7 +166,7 @@ def _per_capita(row, c, o):
 
 
 @kind("implied_base")
-def _implied(row, c, o):
+def _implied(row, c, o, x=None):
     value, share = c
     base = float(value["value"]) / (float(share["value"]) / 100)
     text = f"{fmt(value['value'])} ÷ {fmt(share['value'])} % = {fmt(base)}"
@@ -173,7 +185,7 @@ def _implied(row, c, o):
 
 
 @kind("conflict")
-def _conflict(row, c, o):
+def _conflict(row, c, o, x=None):
     a, b = c
     ratio = max(float(a["value"]), float(b["value"])) / min(float(a["value"]), float(b["value"]))
     text = f"{a['claim_id']} {fmt(a['value'])} ⟦vs⟧ {b['claim_id']} {fmt(b['value'])}: ⟦ratio⟧ {ratio:.1f}"
@@ -185,7 +197,7 @@ def _conflict(row, c, o):
 
 
 @kind("growth_needed")
-def _growth(row, c, o):
+def _growth(row, c, o, x=None):
     actual, target, growth = c
     years = int(target["ref_year"]) - int(actual["ref_year"])
     need = 100 * ((float(target["value"]) / float(actual["value"])) ** (1 / years) - 1)
@@ -197,7 +209,7 @@ def _growth(row, c, o):
 
 
 @kind("target_in_period")
-def _period(row, c, o):
+def _period(row, c, o, x=None):
     lo, hi = (int(x) for x in str(row["expected"]).split("-"))
     years = [int(x["ref_year"]) if pd.notna(x["ref_year"]) else None for x in c]
     ok = all(y is not None and lo <= y <= hi for y in years)
@@ -205,31 +217,140 @@ def _period(row, c, o):
     return text, CONSISTENT if ok else INCONSISTENT, "—"
 
 
-def run_listed(checks: pd.DataFrame, claims: pd.DataFrame, outside: pd.DataFrame) -> list[Outcome]:
+def worst(verdicts) -> str:
+    """The verdict that weighs most (inconsistent before rounded generously before cannot check before consistent)."""
+    return min(verdicts, key=VERDICT_ORDER.index, default=CANNOT)
+
+
+#: Unit of a date difference at each printed precision (YYYY, YYYY-MM, YYYY-MM-DD), in the phrasebook.
+PRECISION = {1: "yr", 2: "mo", 3: "d"}
+SAME = {1: "same_year", 2: "same_month", 3: "same_day"}
+
+
+def date_difference(printed: str, outside: str) -> tuple[int, int]:
+    """How much later the printed ISO date is than the outside one, at the coarser precision of the two.
+
+    Returns ``(difference, precision)`` with precision 1 (years), 2 (months) or 3 (days); a printed month that contains
+    the outside day differs by 0.
+    """
+    p = [int(v) for v in str(printed).split("-")]
+    q = [int(v) for v in str(outside).split("-")]
+    n = min(len(p), len(q))
+    if n == 1:
+        return p[0] - q[0], 1
+    if n == 2:
+        return (p[0] * 12 + p[1]) - (q[0] * 12 + q[1]), 2
+    return (datetime.date(*p) - datetime.date(*q)).days, 3
+
+
+def _dated(subject: pd.Series) -> tuple[str, str, str]:
+    """(id, printed form, ISO date) of a policy or a date claim."""
+    if "claim_id" in subject.index:
+        return subject["claim_id"], subject.get("value_printed"), subject.get("date")
+    return subject["policy_id"], subject.get("date_printed"), subject.get("date")
+
+
+@kind("outside_date")
+def _outside_date(row, c, o, x=None):
+    """A date the report prints (for a policy, or a date claim) against the date of an outside record.
+
+    Each policy and claim is compared with the first outside record, at the precision printed; the verdict is the worst of
+    them. Further outside records are shown for context only.
+    """
+    subjects = (x.policies if x else []) + list(c)
+    strict, loose = _tol(row, "strict"), _tol(row, "loose")
+    if not o or not subjects:
+        return "⟦no_reference⟧", CANNOT, "—"
+    parts, verdicts = [], []
+    for s in subjects:
+        sid, printed, iso = _dated(s)
+        line = []
+        for i, ref in enumerate(o):
+            if not isinstance(iso, str) or not isinstance(ref.get("date"), str):
+                line.append(f"{ref['ref_id']}: ⟦no_date⟧")
+                if i == 0:
+                    verdicts.append(CANNOT)
+                continue
+            diff, precision = date_difference(iso, ref["date"])
+            said = (
+                f"⟦{SAME[precision]}⟧"
+                if diff == 0
+                else f"⟦printed_later⟧ {diff} ⟦{PRECISION[precision]}⟧"
+                if diff > 0
+                else f"⟦printed_earlier⟧ {-diff} ⟦{PRECISION[precision]}⟧"
+            )
+            line.append(f"{ref['ref_id']} {ref['date']}: {said}" + (" ⟦context_only⟧" if i else ""))
+            if i == 0:
+                verdicts.append(judge(abs(diff), 0, "exact", strict, loose))
+        parts.append(f"{sid} ⟦printed⟧ {printed} ({iso}) ⟦vs⟧ " + "; ".join(line))
+    return " | ".join(parts), worst(verdicts), f"±{fmt(strict)} / ±{fmt(loose)} ⟦at_printed_precision⟧"
+
+
+@kind("outside_value")
+def _outside_value(row, c, o, x=None):
+    """A claim against a figure from outside the report, within a relative tolerance, read with the claim's hedge."""
+    claim = c[0]
+    strict, loose = _tol(row, "strict"), _tol(row, "loose")
+    tol = f"±{100 * strict:g} % / ±{100 * loose:g} %"
+    if not o:
+        return f"{claim['claim_id']} {fmt(claim['value'])}: ⟦no_reference⟧", CANNOT, "—"
+    ref = o[0]
+    if ref["unit"] != claim["unit"]:
+        return f"⟦unit:{claim['unit']}⟧ ⟦vs⟧ ⟦unit:{ref['unit']}⟧: ⟦units_differ⟧", CANNOT, tol
+    stated, outside = float(claim["value"]), float(ref["value"])
+    q = claim["qualifier"]
+    text = (
+        f"{ref['ref_id']} ({int(ref['year'])}) {fmt(outside)} ⟦vs⟧ {claim['claim_id']} {HEDGE.get(q, '')} {fmt(stated)}: "
+        f"{100 * (outside / stated - 1):+.1f} %"
+    )
+    return text, judge(outside, stated, q, strict * stated, loose * stated), tol
+
+
+def run_listed(
+    checks: pd.DataFrame,
+    claims: pd.DataFrame,
+    outside: pd.DataFrame,
+    policies: pd.DataFrame | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> list[Outcome]:
+    """Every check of ``audit_checks.csv``, each by the function of its kind.
+
+    ``policies`` is needed by checks that name policies; ``tables`` (name -> frame) by kinds that count in the coded
+    tables (cases, case aggregates, cities).
+    """
     by_claim = claims.set_index("claim_id")
     by_ref = outside.set_index("ref_id")
+    by_policy = policies.set_index("policy_id") if policies is not None else pd.DataFrame()
     out = []
     for _, row in checks.iterrows():
-        c = [by_claim.loc[i].copy() for i in split(row["claim_ids"])]
-        for i, s in zip(split(row["claim_ids"]), c):
-            s["claim_id"] = i
-        o = [by_ref.loc[i].copy() for i in split(row.get("outside_ids"))]
-        for i, s in zip(split(row.get("outside_ids")), o):
-            s["ref_id"] = i
-        text, verdict, tol = KINDS[row["kind"]](row, c, o)
+        c = _rows(by_claim, split(row.get("claim_ids")), "claim_id")
+        o = _rows(by_ref, split(row.get("outside_ids")), "ref_id")
+        p = _rows(by_policy, split(row.get("policy_ids")), "policy_id")
+        text, verdict, tol = KINDS[row["kind"]](row, c, o, Context(p, tables or {}))
         out.append(
             Outcome(
                 row["check_id"],
                 row["kind"],
                 _titles(row),
-                split(row["claim_ids"]),
+                split(row.get("claim_ids")),
                 text,
                 verdict,
                 tol,
                 split(row.get("outside_ids")),
+                split(row.get("policy_ids")),
             )
         )
     return out
+
+
+def _rows(frame: pd.DataFrame, ids: list[str], key: str) -> list[pd.Series]:
+    """The rows of ``ids`` (in that order), each carrying its id under ``key``."""
+    rows = []
+    for i in ids:
+        s = frame.loc[i].copy()
+        s[key] = i
+        rows.append(s)
+    return rows
 
 
 def run_same_as(claims: pd.DataFrame) -> list[Outcome]:
@@ -288,12 +409,15 @@ def run(ds, labels=None) -> pd.DataFrame:
     """
     if labels is None:
         labels = Labeller.of(ds, "en")
+    tables = {name: getattr(ds, name) for name in ("cases", "case_aggregates", "cities")}
     outcomes = (
-        run_listed(ds.audit_checks, ds.claims, ds.outside_references)
+        run_listed(ds.audit_checks, ds.claims, ds.outside_references, ds.policies, tables)
         + run_same_as(ds.claims)
         + run_recount(ds.cases, ds.claims, ds.case_aggregates)
     )
     sections = ds.claims.set_index("claim_id")["section_id"]
+    # a policy's date is printed where the report first cites it: the first of its sections (they are in report order)
+    policy_sections = ds.policies.set_index("policy_id")["section_ids"].map(lambda v: split(v)[0])
     frame = pd.DataFrame(
         [
             {
@@ -301,7 +425,8 @@ def run(ds, labels=None) -> pd.DataFrame:
                 "kind": o.kind,
                 **{languages.get(code).col("title"): o.titles[code] for code in languages.LANGS},
                 "claims": "; ".join(o.claims),
-                "sections": "; ".join(dict.fromkeys(sections[c] for c in o.claims)),
+                "policies": "; ".join(o.policies),
+                "sections": "; ".join(dict.fromkeys([policy_sections[p] for p in o.policies] + [sections[c] for c in o.claims])),
                 "outside": "; ".join(o.outside),
                 "arithmetic": labels.phrase(o.arithmetic),
                 "tolerance": labels.phrase(o.tolerance),
@@ -322,7 +447,10 @@ def verdict_table(results: pd.DataFrame, labels) -> pd.DataFrame:
             "check_id": results["check_id"],
             "kind": results["kind"].map(lambda k: labels("check_kind", k)),
             "check_title": results[title],
-            "claims": results["claims"] + results["outside"].map(lambda o: f"; {o}" if o else ""),
+            "claims": [
+                "; ".join(part for part in (p, c, o) if part)
+                for p, c, o in zip(results["policies"], results["claims"], results["outside"])
+            ],
             "section_id": results["sections"],
             "arithmetic": results["arithmetic"],
             "tolerance": results["tolerance"],

@@ -611,10 +611,17 @@ TABLES: tuple[Table, ...] = (
         "(policy_ids; the date is policies.date at the precision printed). A check that uses a figure from outside the report "
         "names it in outside_ids and says so in both titles (外部数据 / outside figure). Tolerances are in the unit of the kind: "
         "relative for outside_value and implied_base (0.05 = 5 %), percentage points for share, periods at the printed "
-        "precision for outside_date.",
+        "precision for outside_date, relative bounds for ratio and period_rate. expected holds a plan period (target_in_period), a bound "
+        "such as >1, >=1 or 2-40 (ratio, period_rate; none: the figure is shown but cannot be checked), the section that "
+        "presents targets as current (target_as_current) or table[.column][:filter] (table_count). Claims come in the order "
+        "the kind reads them: a statement before its restatement (lost_in_restatement), counts before the start and end "
+        "date claims of their period (period_rate).",
         rule_zh="每项检验都写明所核对的对象：数值陈述（claim_ids），或者报告为某项政策印出的日期时写该政策（policy_ids；日期取 policies.date，"
         "精度与原文一致）。用到报告以外数据的检验在 outside_ids 中列出来源，并在两种语言的标题中注明（外部数据／outside figure）。"
-        "容差的单位随检验类型而定：outside_value 与 implied_base 为相对值（0.05 即 5%），share 为百分点，outside_date 按原文日期的精度计。",
+        "容差的单位随检验类型而定：outside_value 与 implied_base 为相对值（0.05 即 5%），share 为百分点，outside_date 按原文日期的精度计，"
+        "ratio 与 period_rate 为界限的相对放宽。expected 写规划期（target_in_period）、界限如 >1、>=1 或 2-40（ratio、period_rate；"
+        "留空则只列出数字、无法核对）、把目标写成现状的章节（target_as_current）或 表[.列][:筛选条件]（table_count）。"
+        "数值陈述按检验类型读取的顺序排列：先原述后重述（lost_in_restatement），先各计数、后统计期起止的日期陈述（period_rate）。",
     ),
     Table(
         "outside_references",

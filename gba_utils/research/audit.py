@@ -1,7 +1,8 @@
 """The audit: recount the report's case statistics and set its numbers against each other.
 
-Checks are data: ``data/audit_checks.csv`` lists them (kind, claims, tolerances), and
-each *kind* is one function registered in :data:`KINDS`. Two families are derived
+Checks are data: ``data/audit_checks.csv`` lists them (kind, claims or policies, outside records, tolerances), and
+each *kind* is one function registered in :data:`KINDS`; it gets the check's row, its claims, its outside records and a
+:class:`Context` (the policies it names, and the coded tables a kind may count in). Two families are derived
 from the data itself and need no row: every chapter-2 count (``case_aggregates.csv``)
 is recounted, and every claim marked ``same_as`` is compared with its first statement.
 
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .. import languages
-from ..data.filters import recount, split
+from ..data.filters import recount, select, split
 from .labels import Labeller
 
 CONSISTENT, GENEROUS, INCONSISTENT, CANNOT = "consistent", "rounded_generously", "inconsistent", "cannot_check"
@@ -304,6 +306,189 @@ def _outside_value(row, c, o, x=None):
         f"{100 * (outside / stated - 1):+.1f} %"
     )
     return text, judge(outside, stated, q, strict * stated, loose * stated), tol
+
+
+#: Minutes in a unit of time, so that two durations of different units can be divided.
+MINUTES = {"minute": 1.0, "hour": 60.0, "day": 1440.0, "month": 30.44 * 1440, "year": 365.25 * 1440}
+BOUND = re.compile(r"^\s*(?:(>=|<=|>|<)\s*(-?[\d.]+)|(-?[\d.]+)\s*-\s*(-?[\d.]+))\s*$")
+
+
+def within_bound(value: float, expected: str, strict: float = 0.0, loose: float = 0.0) -> str:
+    """Verdict for ``value`` against a bound written ``>1``, ``>=1``, ``<5``, ``<=5`` or ``lo-hi``.
+
+    The bound is widened by ``strict`` (relative) for 'consistent' and by ``loose`` for 'rounded generously'.
+    ``ValueError`` when ``expected`` is none of these.
+    """
+    m = BOUND.match(str(expected))
+    if not m:
+        raise ValueError(f"a bound such as '>1', '>=1', '<=5' or '2-40', got {expected!r}")
+    if m.group(1):
+        op, x = m.group(1), float(m.group(2))
+        lo, hi, closed = (x, math.inf, op == ">=") if op.startswith(">") else (-math.inf, x, op == "<=")
+    else:
+        lo, hi, closed = float(m.group(3)), float(m.group(4)), True
+
+    def inside(slack: float) -> bool:
+        a = lo - abs(lo) * slack if math.isfinite(lo) else lo
+        b = hi + abs(hi) * slack if math.isfinite(hi) else hi
+        return a <= value <= b if closed or slack else a < value < b
+
+    return CONSISTENT if inside(strict) else GENEROUS if inside(loose) else INCONSISTENT
+
+
+def _operand(claim: pd.Series, show_unit: bool) -> str:
+    hedge = "" if claim["qualifier"] == "exact" else f"{HEDGE.get(claim['qualifier'], '')} "
+    unit = f" ⟦unit:{claim['unit']}⟧" if show_unit else ""
+    return f"{claim['claim_id']} {hedge}{fmt(claim['value'])}{unit}"
+
+
+def _judged(row, text: str, value: float) -> tuple[str, str, str]:
+    """The arithmetic so far, judged against the row's bound (``expected``); cannot be checked without one."""
+    expected = row.get("expected")
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)) or not str(expected).strip():
+        return text + "; ⟦no_reference⟧", CANNOT, "—"
+    strict, loose = _tol(row, "strict"), _tol(row, "loose")
+    verdict = within_bound(value, str(expected), strict, loose)
+    return text + f"; ⟦bound⟧ {str(expected).strip()}", verdict, f"±{100 * strict:g} % / ±{100 * loose:g} %"
+
+
+@kind("ratio")
+def _ratio(row, c, o, x=None):
+    """One claim divided by another (durations converted to one unit), against the row's bound if it gives one."""
+    a, b = c
+    ua, ub = a["unit"], b["unit"]
+    scale = MINUTES[ua] / MINUTES[ub] if ua in MINUTES and ub in MINUTES else 1.0
+    r = float(a["value"]) * scale / float(b["value"])
+    text = f"{_operand(a, ua != ub)} ÷ {_operand(b, ua != ub)} = {fmt(r)}"
+    return _judged(row, text, r)
+
+
+def period_days(start: str, end: str) -> int:
+    """Days from the first day of the ``start`` period to the last day of the ``end`` period (ISO, any precision)."""
+    s = [int(v) for v in str(start).split("-")] + [1, 1]
+    e = [int(v) for v in str(end).split("-")]
+    first = datetime.date(s[0], s[1], s[2])
+    if len(e) == 3:
+        last = datetime.date(*e)
+    elif len(e) == 2:
+        last = datetime.date(e[0] + e[1] // 12, e[1] % 12 + 1, 1) - datetime.timedelta(days=1)
+    else:
+        last = datetime.date(e[0], 12, 31)
+    return (last - first).days + 1
+
+
+@kind("period_rate")
+def _period_rate(row, c, o, x=None):
+    """Counts over a period whose start and end are date claims (the last two claims): the rate per day."""
+    *counts, start, end = c
+    total = sum(float(k["value"]) for k in counts)
+    days = period_days(start["date"], end["date"])
+    rate = total / days
+    text = (
+        " + ".join(fmt(k["value"]) for k in counts)
+        + f" = {fmt(total)}; ÷ {days} ⟦d⟧ ({start['date']}–{end['date']}) = {fmt(rate)}⟦per_day⟧"
+    )
+    return _judged(row, text, rate)
+
+
+@kind("lost_in_restatement")
+def _lost(row, c, o, x=None):
+    """A statement and its restatement (in that order): same value, and what the restatement drops of the printed form.
+
+    A dropped unit (the restatement's printed number is the start of the first one's) is inconsistent: the restated
+    number no longer says what it counts. A dropped or changed hedge is rounding generously. A different value is
+    inconsistent.
+    """
+    first, again = c
+    text = f"{first['claim_id']} {_printed(first)} ⟦vs⟧ {again['claim_id']} {_printed(again)}"
+    if float(first["value"]) != float(again["value"]) or first["unit"] != again["unit"]:
+        return text + ": ⟦values_differ⟧", INCONSISTENT, "⟦equal⟧"
+    a, b = str(first["value_printed"]), str(again["value_printed"])
+    if a != b and a.startswith(b):
+        return text + f": ⟦unit_dropped⟧ {a[len(b) :]}", INCONSISTENT, "⟦equal⟧"
+    if first["qualifier"] != again["qualifier"]:
+        lost = "⟦hedge_dropped⟧" if again["qualifier"] == "exact" else "⟦hedges_differ⟧"
+        return (
+            text + f": {lost} (⟦qualifier:{first['qualifier']}⟧ ⟦vs⟧ ⟦qualifier:{again['qualifier']}⟧)",
+            GENEROUS,
+            "⟦equal⟧",
+        )
+    return text + ": ⟦nothing_dropped⟧", CONSISTENT, "⟦equal⟧"
+
+
+def _printed(claim: pd.Series) -> str:
+    """The printed number, with its printed hedge in brackets (a hedge may stand before or after the number)."""
+    hedge = claim.get("qualifier_printed")
+    return f"{claim['value_printed']}" + (f" ({hedge})" if isinstance(hedge, str) and hedge else "")
+
+
+@kind("target_as_current")
+def _target_as_current(row, c, o, x=None):
+    """Claims the report presents as achieved (in the section named in ``expected``): are they coded as actual?
+
+    A claim coded as a target or forecast is inconsistent with being presented as current; the check is consistent
+    when every claim is coded actual.
+    """
+    where = str(row.get("expected") or "").strip()
+    parts = [
+        f"{k['claim_id']} ⟦kind:{k['kind']}⟧" + (f" {int(k['ref_year'])}" if pd.notna(k.get("ref_year")) else " ⟦no_year⟧")
+        for k in c
+    ]
+    text = "; ".join(parts) + f"; ⟦presented_as_current⟧ §{where}"
+    return text, CONSISTENT if all(k["kind"] == "actual" for k in c) else INCONSISTENT, "⟦all_actual⟧"
+
+
+def _aggregate_filter(row, claim: pd.Series, x) -> str | None:
+    """The recount filter of a printed count: its row of case_aggregates, else the check's ``expected``."""
+    aggregates = x.tables.get("case_aggregates") if x else None
+    if aggregates is not None:
+        mine = aggregates.loc[aggregates["claim_id"] == claim["claim_id"], "filter"]
+        if len(mine):
+            return mine.iloc[0] if isinstance(mine.iloc[0], str) else ""
+    expected = row.get("expected")
+    return expected if isinstance(expected, str) else None
+
+
+@kind("applicant_table")
+def _applicant_table(row, c, o, x=None):
+    """A printed case count against the cases whose unit the chapter-2 applicant table lists (applicant_table_printed)."""
+    claim = c[0]
+    cases = x.tables.get("cases") if x else None
+    flt = _aggregate_filter(row, claim, x)
+    if cases is None or flt is None:
+        return "⟦no_reference⟧", CANNOT, "—"
+    counted = cases[select(cases, flt)]
+    listed = counted["applicant_table_printed"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    missing = ", ".join(counted.loc[~listed, "case_id"]) or "—"
+    text = (
+        f"⟦cases_where⟧{flt}⟦cases_where_end⟧ = {len(counted)}; ⟦in_applicant_table⟧ = {int(listed.sum())}; "
+        f"⟦printed⟧ {claim['value_printed']}; ⟦not_in_applicant_table⟧: {missing}"
+    )
+    return text, CONSISTENT if int(listed.sum()) == float(claim["value"]) else INCONSISTENT, "⟦exact⟧"
+
+
+TABLE_COUNT = re.compile(r"^([a-z_]+)(?:\.([a-z_]+))?(?::(.*))?$")
+
+
+@kind("table_count")
+def _table_count(row, c, o, x=None):
+    """A printed count against a coded table: ``expected`` is ``table:filter`` (rows) or ``table.column[:filter]``
+    (distinct values of the column among the rows)."""
+    claim = c[0]
+    m = TABLE_COUNT.match(str(row.get("expected") or "").strip())
+    if not m or not x or m.group(1) not in x.tables:
+        return "⟦no_reference⟧", CANNOT, "—"
+    table, column, flt = m.group(1), m.group(2), m.group(3) or ""
+    rows = x.tables[table][select(x.tables[table], flt)]
+    where = f" ⟦rows_where⟧ {flt}" if flt else ""
+    if column:
+        n = rows[column].nunique()
+        text = f"⟦distinct_in⟧ {table}.{column}{where}⟦distinct_end⟧ = {n}"
+    else:
+        n = len(rows)
+        text = f"⟦rows_in⟧ {table}{where}⟦rows_end⟧ = {n}"
+    text += f"; {claim['claim_id']} ⟦printed⟧ {claim['value_printed']} = {fmt(claim['value'])}"
+    return text, CONSISTENT if n == float(claim["value"]) else INCONSISTENT, "⟦exact⟧"
 
 
 def run_listed(

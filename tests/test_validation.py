@@ -261,3 +261,18 @@ def test_an_audit_check_of_a_policy_that_does_not_exist(data_copy):
     line = set_cell(data_copy / "audit_checks.csv", "check_id", "A23", "policy_ids", "gd-no-such-plan")
     p = only(problems_of(data_copy), "foreign-key")[0]
     assert (p.file, p.row, p.column, p.value) == ("audit_checks.csv", line, "policy_ids", "gd-no-such-plan")
+
+
+def test_a_district_level_case_names_its_district(data_copy):
+    line = set_cell(data_copy / "cases.csv", "case_id", "C2022-23", "district_code", "")
+    found = problems_of(data_copy)
+    p = only(found, "district")[0]
+    assert (p.file, p.row, p.column) == ("cases.csv", line, "district_code")
+    assert any(q.check == "aggregate" and "CL212" in q.expected for q in found)  # and the Baiyun count no longer holds
+
+
+def test_a_case_district_lies_in_its_city(data_copy):
+    line = set_cell(data_copy / "cases.csv", "case_id", "C2022-31", "district_code", "luohu")
+    p = only(problems_of(data_copy), "district")[0]
+    assert (p.file, p.row, p.column, p.value) == ("cases.csv", line, "district_code", "luohu")
+    assert "shenzhen" in p.expected

@@ -247,8 +247,18 @@ TABLES: tuple[Table, ...] = (
             _section("ch2_sections", required=False, multi=True),
         ),
         ("edition", "case_id"),
-        rule_en="Aggregates of chapter 2 count cases by admin_level and region_code; the map counts them by city_code.",
-        rule_zh="第二章的统计按 admin_level 与 region_code 计数；地图按 city_code 计数。",
+        rule_en="Aggregates of chapter 2 count cases by admin_level and region_code; the map counts them by city_code. "
+        "district_code: a district-level application carries the district under which chapter 2 counts it; any other case "
+        "carries the district or zone of districts.csv where the report places the whole case (its site or its stated "
+        "coverage, named outright or by a place inside it, as Pazhou lies in Haizhu), and none when it serves a whole city or "
+        "the province or when the place named covers only part of it. A case's district lies in its city. Huangpu District "
+        "and the Guangzhou Development District share one administration and chapter 2 counts units of both under Huangpu, "
+        "so cases of either carry huangpu (decision D23).",
+        rule_zh="第二章的统计按 admin_level 与 region_code 计数；地图按 city_code 计数。"
+        "district_code：区级申报的案例取第二章统计时所归的区；其他案例取报告把整个案例放在其中的 districts.csv 所列区或功能区"
+        "（案例所在地或其明示的覆盖范围，可以直接写出，也可以由区内地名确定，如琶洲在海珠区）；服务全市、全省的案例，"
+        "或所提地点只涉及案例一部分的，不填。案例所在区必须属于其所在城市。黄埔区与广州开发区是同一套管理机构，"
+        "第二章把两者的单位都计入黄埔区，因此两者的案例都编为 huangpu（决策 D23）。",
     ),
     Table(
         "case_technologies",

@@ -423,6 +423,35 @@ def audit_checks_name_what_they_check(frames: Frames, files: dict[str, str]) -> 
     return out
 
 
+@check("cases", "districts")
+def case_districts(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A district-level case names its district, and a case's district lies in the case's city (the district rule)."""
+    cases, districts = frames["cases"], frames["districts"]
+    city_of = dict(zip(zip(districts["edition"], districts["district_code"]), districts["city_code"]))
+    out = []
+    for line, c in cases.iterrows():
+        if c["admin_level"] == "district" and _missing(c["district_code"]):
+            out.append(
+                Problem(files["cases"], int(line), "district_code", "", "the district of a district-level case", "district")
+            )
+            continue
+        if _missing(c["district_code"]):
+            continue
+        city = city_of.get((c["edition"], c["district_code"]))
+        if city is not None and city != c["city_code"]:
+            out.append(
+                Problem(
+                    files["cases"],
+                    int(line),
+                    "district_code",
+                    c["district_code"],
+                    f"a district of the case's city {c['city_code']!r} (districts.csv puts {c['district_code']!r} in {city!r})",
+                    "district",
+                )
+            )
+    return out
+
+
 @check("cases", "claims", "case_aggregates")
 def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """Every count chapter 2 states about the cases is reproduced by the coded cases (:func:`.filters.recount`)."""

@@ -276,3 +276,13 @@ def test_a_case_district_lies_in_its_city(data_copy):
     p = only(problems_of(data_copy), "district")[0]
     assert (p.file, p.row, p.column, p.value) == ("cases.csv", line, "district_code", "luohu")
     assert "shenzhen" in p.expected
+
+
+def test_a_measure_level_link_names_a_measure_of_its_recommendation(data_copy):
+    rows = read_rows(data_copy / "problem_recommendation.csv")
+    header = rows[0]
+    line = next(i for i, r in enumerate(rows[1:], 2) if r[header.index("measure_id")] == "R4.M08")
+    rows[line - 1][header.index("rec_id")] = "R1"
+    write_rows(data_copy / "problem_recommendation.csv", rows)
+    p = only(problems_of(data_copy), "hierarchy")[0]
+    assert (p.file, p.row, p.column, p.value) == ("problem_recommendation.csv", line, "measure_id", "R4.M08")

@@ -347,6 +347,25 @@ def measure_ids_match_recommendation(frames: Frames, files: dict[str, str]) -> l
 
 
 @check()
+def link_measures_belong_to_their_recommendation(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A measure-level link of problem_recommendation names a measure of the recommendation it names."""
+    if "problem_recommendation" not in frames:
+        return []
+    return [
+        Problem(
+            files["problem_recommendation"],
+            int(line),
+            "measure_id",
+            row["measure_id"],
+            f"a measure of recommendation {row['rec_id']} (an id starting {row['rec_id']}.)",
+            "hierarchy",
+        )
+        for line, row in frames["problem_recommendation"].iterrows()
+        if not _missing(row["measure_id"]) and not str(row["measure_id"]).startswith(f"{row['rec_id']}.")
+    ]
+
+
+@check()
 def shares_within_a_whole(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A claim in percent is a share of something: from 0 to 100."""
     if "claims" not in frames:

@@ -286,3 +286,15 @@ def test_a_measure_level_link_names_a_measure_of_its_recommendation(data_copy):
     write_rows(data_copy / "problem_recommendation.csv", rows)
     p = only(problems_of(data_copy), "hierarchy")[0]
     assert (p.file, p.row, p.column, p.value) == ("problem_recommendation.csv", line, "measure_id", "R4.M08")
+
+
+def test_a_provenance_exception_names_a_printed_column_of_an_existing_row(data_copy):
+    rows = read_rows(data_copy / "provenance_exceptions.csv")
+    rows.append(["2022", "claims.csv", "CL999", "value_printed", "x", "某"])
+    rows.append(["2022", "claims.csv", "CL230", "subject_en", "x", "某"])
+    rows.append(["2022", "problems.csv", "P1", "title_zh", "x", "某"])
+    write_rows(data_copy / "provenance_exceptions.csv", rows)
+    found = problems_of(data_copy)
+    got = {(p.row, p.column, p.value) for p in found if p.file == "provenance_exceptions.csv"}
+    n = len(rows)
+    assert got >= {(n - 2, "key", "CL999"), (n - 1, "column", "subject_en"), (n, "file", "problems.csv")}

@@ -664,6 +664,29 @@ TABLES: tuple[Table, ...] = (
         rule_zh="日期（通过、印发、上线等）记为单位 date 的记录：value 与 year 为其年份，date 按来源精度写作 ISO 日期，与日期类陈述相同。",
     ),
     Table(
+        "provenance_exceptions",
+        "Printed forms the source check may miss",
+        "原文核对的例外",
+        "Printed forms of the data that gba-report verify-source does not find where their row says, each with the reason; every other printed form must be found.",
+        "gba-report verify-source 在行所标章节中找不到的原文写法及其理由；其余原文写法都必须能找到。",
+        (
+            _edition(),
+            Field(
+                "file", "string", "Table of the printed form (e.g. policies.csv).", "原文写法所在的数据表（如 policies.csv）。"
+            ),
+            Field(
+                "key",
+                "string",
+                "Id of the row (claim_id, policy_id, case_id or section_id).",
+                "行的编号（claim_id、policy_id、case_id 或 section_id）。",
+            ),
+            Field("column", "string", "Column holding the printed form.", "原文写法所在的列。"),
+            Field("reason_en", "string", "Why it is not found as written (our words).", "找不到的原因（英文）。"),
+            Field("reason_zh", "string", "Why it is not found as written (our words).", "找不到的原因。"),
+        ),
+        ("edition", "file", "key", "column"),
+    ),
+    Table(
         "labels",
         "Labels of every code",
         "代码标签",
@@ -699,8 +722,25 @@ CONSTRAINTS: dict[tuple[str, str], dict] = {
     ("cities", "lon"): {"minimum": GBA_LON[0], "maximum": GBA_LON[1]},
     ("cities", "lat"): {"minimum": GBA_LAT[0], "maximum": GBA_LAT[1]},
 }
+#: Printed forms that ``gba-report verify-source`` looks up in the report's text: (table, column) -> where the row says
+#: the form is printed: a column of the row holding a section id (or a ';'-list: found in any of them), or '§<id>' for a
+#: fixed section (the applicant table is in 2.1). Only columns that hold the report's own wording are listed here, never
+#: our summaries; parts joined by '；' are looked up one by one.
+PRINTED: dict[tuple[str, str], str] = {
+    ("sections", "number_printed"): "section_id",
+    ("sections", "title_zh"): "section_id",
+    ("claims", "value_printed"): "section_id",
+    ("claims", "qualifier_printed"): "section_id",
+    ("claims", "ref_period_printed"): "section_id",
+    ("policies", "name_zh"): "section_ids",
+    ("policies", "date_printed"): "section_ids",
+    ("policies", "issuer_zh"): "section_ids",
+    ("cases", "applicant_printed"): "appendix_section",
+    ("cases", "applicant_table_printed"): "§2.1",
+}
 #: Tables that may be empty (a header only): the others must have rows.
 MAY_BE_EMPTY = (
+    "provenance_exceptions",
     "case_aggregates",
     "audit_checks",
     "outside_references",

@@ -20,7 +20,7 @@ from .. import languages
 from ..errors import Problem
 from .filters import recount, split
 from .geometry import check_geometry
-from .schema import BY_NAME, CITY, DISTRICT, SCOPE, TABLES, YEARS, Field, Table
+from .schema import BY_NAME, CITY, DISTRICT, PRINTED, SCOPE, TABLES, YEARS, Field, Table
 
 Frames = dict[str, pd.DataFrame]
 CHECKS: list[Callable[[Frames, dict[str, str]], list[Problem]]] = []
@@ -466,6 +466,40 @@ def case_districts(frames: Frames, files: dict[str, str]) -> list[Problem]:
                     c["district_code"],
                     f"a district of the case's city {c['city_code']!r} (districts.csv puts {c['district_code']!r} in {city!r})",
                     "district",
+                )
+            )
+    return out
+
+
+@check()
+def provenance_exceptions_name_printed_forms(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """An exception of the source check names a printed column (schema.PRINTED) of an existing row."""
+    if "provenance_exceptions" not in frames:
+        return []
+    printed = {f"{t}.csv": {c for (tt, c) in PRINTED if tt == t} for (t, _) in PRINTED}
+    out = []
+    for line, row in frames["provenance_exceptions"].iterrows():
+        file = row["file"]
+        if file not in printed:
+            out.append(
+                Problem(files["provenance_exceptions"], int(line), "file", file, f"one of {sorted(printed)}", "provenance")
+            )
+            continue
+        if row["column"] not in printed[file]:
+            expected = f"a column of printed forms of {file}: one of {sorted(printed[file])}"
+            out.append(Problem(files["provenance_exceptions"], int(line), "column", row["column"], expected, "provenance"))
+        table = file.removesuffix(".csv")
+        target = frames.get(table)
+        id_column = next(k for k in BY_NAME[table].key if k != "edition")
+        if target is not None and (row["edition"], row["key"]) not in set(zip(target["edition"], target[id_column])):
+            out.append(
+                Problem(
+                    files["provenance_exceptions"],
+                    int(line),
+                    "key",
+                    row["key"],
+                    f"an existing {table}.{id_column} of edition {row['edition']}",
+                    "foreign-key",
                 )
             )
     return out

@@ -403,3 +403,13 @@ def test_table_count():
         KINDS["table_count"](row(expected="cities.admin_type:jurisdiction=gd"), [printed("x", 1, "1")], [], ctx)[1] == CONSISTENT
     )
     assert KINDS["table_count"](row(expected="nowhere"), [printed("x", 1, "1")], [], ctx)[1] == CANNOT
+
+
+def test_decisions_table_reads_in_the_page_language(ds):
+    from gba_utils.research.labels import Labeller
+
+    zh = audit.decisions_table(ds.decisions, Labeller.of(ds, "zh")).set_index("decision_id")
+    en = audit.decisions_table(ds.decisions, Labeller.of(ds, "en")).set_index("decision_id")
+    row = ds.decisions.set_index("decision_id").loc["D23"]
+    assert zh.loc["D23", "choice"] == row["choice_zh"] and en.loc["D23", "choice"] == row["choice_en"]
+    assert zh.loc["D23", "options"] == row["options_zh"] and en.loc["D23", "evidence"] == row["evidence_en"]

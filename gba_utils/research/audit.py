@@ -654,15 +654,15 @@ def verdict_counts(results: pd.DataFrame, labels) -> pd.DataFrame:
 
 
 def decisions_table(decisions: pd.DataFrame, labels) -> pd.DataFrame:
-    topic = labels.col("topic")
+    """The decisions log in the reader's language (every text column of decisions.csv has a twin per language)."""
     return pd.DataFrame(
         {
             "decision_id": decisions["decision_id"],
-            "topic": decisions[topic],
-            "options": decisions["options_en"],
-            "evidence": decisions["evidence_en"],
+            "topic": decisions[labels.col("topic")],
+            "options": decisions[labels.col("options")],
+            "evidence": decisions[labels.col("evidence")],
             "section_id": decisions["evidence_sections"],
-            "choice": decisions["choice_en"],
+            "choice": decisions[labels.col("choice")],
         }
     )
 

@@ -16,7 +16,8 @@ from .errors import BuildInterrupted, DataError, GBAError, InputError
 #: The exit codes of every command (also in the README and in ``gba-report --help``).
 EXIT_CODES = {
     0: "success",
-    1: "a notebook failed: the site keeps its previous version of that page, or stays as it was",
+    1: "a notebook failed: the site keeps its previous version of that page, or stays as it was"
+    " (verify-source: printed forms not found and not explained)",
     2: "bad input (data, parameters, a notebook name, the output folder): stopped before any kernel, nothing changed",
     130: "interrupted (Ctrl-C or SIGTERM): the site stays as it was",
 }
@@ -134,6 +135,18 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("notebooks", nargs="*", help="notebook stems (default: all)")
     sub.add_parser("datapackage", help="regenerate data/datapackage.json, the codebook tables and the README's figure map")
+    s = sub.add_parser(
+        "verify-source",
+        help="check that every printed form in the data occurs in the report's text, in the section its row cites",
+        description="Look up every printed form of the data (numbers, hedges, periods, names, dates, applicants, headings) "
+        "in the report's text as made by pdftotext from the publisher's PDF, within the section each row cites. Misses "
+        "that are deliberate are listed with their reason in data/provenance_exceptions.csv.",
+        epilog="exit codes:\n  0    every printed form found or explained\n  1    a printed form not found and not explained, "
+        "or an exception that matches nothing\n  2    bad input: no such file, not UTF-8, or data that do not validate",
+        formatter_class=fmt,
+    )
+    s.add_argument("path", help="the report's text, e.g. gba-digital-governance-report-2022.zh.txt")
+    s.add_argument("--data", default=None, metavar="DIR", help="a folder with the tables (default: data/)")
     return top
 
 
@@ -193,6 +206,12 @@ def _run(args) -> int:
         ds = load(data_dir=args.data_dir) if args.data_dir else load()
         print(f"data valid: {ds!r}")
         return 0
+    if args.command == "verify-source":
+        from .data.provenance import verify
+
+        result = verify(args.path, args.data)
+        print(result.render())
+        return 0 if result.ok else 1
     if args.command == "refresh":
         from .pipeline.orchestrate import refresh
 

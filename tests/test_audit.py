@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from gba_utils import audit
-from gba_utils.research.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, judge
+from gba_utils.research.audit import CANNOT, CONSISTENT, GENEROUS, INCONSISTENT, KINDS, fmt, judge
 
 
 def claim(cid, value, unit="count", qualifier="exact", ref_year=None):
@@ -19,6 +19,14 @@ def ref(rid, value, year=2021):
 
 def row(strict=0.0, loose=0.0, expected=None):
     return pd.Series({"strict": strict, "loose": loose, "expected": expected})
+
+
+def dated_ref(rid, date):
+    return pd.Series({"ref_id": rid, "value": int(date[:4]), "unit": "date", "year": int(date[:4]), "date": date})
+
+
+def policy(pid, date, printed):
+    return pd.Series({"policy_id": pid, "date": date, "date_printed": printed})
 
 
 @pytest.mark.parametrize(
@@ -52,6 +60,14 @@ def test_every_kind_is_registered():
         "conflict",
         "growth_needed",
         "target_in_period",
+        "outside_date",
+        "outside_value",
+        "ratio",
+        "period_rate",
+        "lost_in_restatement",
+        "target_as_current",
+        "applicant_table",
+        "table_count",
     }
 
 
@@ -110,6 +126,12 @@ def test_target_in_period():
     assert KINDS["target_in_period"](row(expected="2020-2022"), [claim("a", 1, ref_year=2025)], [])[1] == INCONSISTENT
 
 
+def test_every_kind_has_a_label_and_every_label_a_kind(ds):
+    """labels.csv check_kind lists the registered kinds and the two derived families, no more and no fewer."""
+    labelled = set(ds.labels.loc[ds.labels["vocabulary"] == "check_kind", "code"])
+    assert labelled == set(KINDS) | {"recount", "same_quantity"}
+
+
 def test_same_as_and_recount_families(ds):
     same = audit.run_same_as(ds.claims)
     assert len(same) == ds.claims["same_as"].notna().sum()
@@ -126,7 +148,21 @@ def test_full_audit_sorted_inconsistencies_first(ds):
     assert results["check_id"].is_unique
     order = results["verdict"].map(audit.VERDICT_ORDER.index)
     assert order.is_monotonic_increasing
-    assert set(results.loc[results["verdict"] == INCONSISTENT, "check_id"]) == {"A12", "A15"}
+    # the two contradictions inside the report, the three dates that differ from the public record (the provincial
+    # digital-economy regulation, the digital-government plan, LeaveHomeSafe), the Fortune 500 count, the unit lost in
+    # chapter 2, the two targets presented as current, and the invited case missing from the applicant table
+    assert set(results.loc[results["verdict"] == INCONSISTENT, "check_id"]) == {
+        "A12",
+        "A15",
+        "A22",
+        "A23",
+        "A24",
+        "A36",
+        "A55",
+        "A58",
+        "A59",
+        "A60",
+    }
     assert len(results) == len(ds.audit_checks) + ds.claims["same_as"].notna().sum() + len(ds.case_aggregates)
 
 
@@ -146,6 +182,7 @@ def test_arithmetic_reads_in_the_page_language(ds):
     assert en.loc[en["check_id"] == "A12", "arithmetic"].item().endswith("stated period < 0.5 years = 182.6 d")
     assert zh.loc[zh["check_id"] == "A12", "arithmetic"].item().endswith("报告所述时长 < 0.5 年 = 182.6 天")
     used = set(re.findall(r"⟦(\w+)⟧", Path(audit.__file__).read_text(encoding="utf-8")))
+    used |= set(audit.SAME.values()) | set(audit.PRECISION.values())  # phrases named through a table
     for lang in ("zh", "en"):
         assert used <= set(Labeller.of(ds, lang).language.phrases), used - set(Labeller.of(ds, lang).language.phrases)
 
@@ -155,3 +192,225 @@ def test_an_unknown_phrase_is_loud(ds):
 
     with pytest.raises(KeyError):
         Labeller.of(ds, "zh").phrase("⟦no_such_word⟧")
+
+
+def test_outside_table_shows_a_date_record_as_its_date(ds):
+    from gba_utils.research.labels import Labeller
+
+    table = audit.outside_table(ds.outside_references, Labeller.of(ds, "en")).set_index("ref_id")
+    assert table.loc["R15", "value"] == "2020-11-16"
+    assert table.loc["R01", "value"] == fmt(126840000)
+
+
+@pytest.mark.parametrize(
+    "printed,outside,difference",
+    [
+        ("2022-04", "2021-07-30", (9, 2)),
+        ("2021-03", "2021-03-11", (0, 2)),
+        ("2020-11-15", "2020-11-16", (-1, 3)),
+        ("2020", "2020-12-10", (0, 1)),
+        ("2019", "2021-06-30", (-2, 1)),
+        ("2021-12-31", "2021-12", (0, 2)),
+    ],
+)
+def test_date_difference_at_the_coarser_precision(printed, outside, difference):
+    assert audit.date_difference(printed, outside) == difference
+
+
+def test_outside_date_of_a_policy():
+    ctx = audit.Context([policy("reg", "2022-04", "2022年4月")])
+    text, verdict, _ = KINDS["outside_date"](row(), [], [dated_ref("R03", "2021-07-30")], ctx)
+    assert verdict == INCONSISTENT and "9 ⟦mo⟧" in text and "⟦printed_later⟧" in text
+    same = audit.Context([policy("plan", "2021-03", "2021年3月")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R10", "2021-03-11")], same)[1] == CONSISTENT
+    near = audit.Context([policy("plan", "2020-11", "2020年11月")])
+    assert KINDS["outside_date"](row(0, 1), [], [dated_ref("R07", "2020-10-12")], near)[1] == GENEROUS
+    assert KINDS["outside_date"](row(0, 0), [], [dated_ref("R07", "2020-10-12")], near)[1] == INCONSISTENT
+
+
+def test_outside_date_of_a_claim_and_context_records():
+    launch = pd.Series({"claim_id": "CL719", "date": "2020-11-15", "value_printed": "2020年11月15日"})
+    text, verdict, _ = KINDS["outside_date"](row(), [launch], [dated_ref("R15", "2020-11-16")], audit.Context())
+    assert verdict == INCONSISTENT and "⟦printed_earlier⟧ 1 ⟦d⟧" in text
+    assert KINDS["outside_date"](row(1, 1), [launch], [dated_ref("R15", "2020-11-16")], audit.Context())[1] == CONSISTENT
+    # a second record is shown for context; the verdict follows the first
+    refs = [dated_ref("R15", "2020-11-15"), dated_ref("RX", "2020-11-11")]
+    text, verdict, _ = KINDS["outside_date"](row(), [launch], refs, audit.Context())
+    assert verdict == CONSISTENT and "⟦context_only⟧" in text and "⟦printed_later⟧ 4 ⟦d⟧" in text
+
+
+def test_outside_date_without_a_date_cannot_be_checked():
+    undated = audit.Context([policy("plan", None, "")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R10", "2021-03-11")], undated)[1] == CANNOT
+    assert KINDS["outside_date"](row(), [], [], audit.Context([policy("plan", "2021", "2021年")]))[1] == CANNOT
+
+
+def test_the_worst_verdict_of_several_subjects_counts():
+    two = audit.Context([policy("a", "2021", "2021年"), policy("b", "2022", "2022年")])
+    assert KINDS["outside_date"](row(), [], [dated_ref("R16", "2021-06-08")], two)[1] == INCONSISTENT
+
+
+def test_outside_value():
+    def r(value, unit="person"):
+        return pd.Series({"ref_id": "R22", "value": value, "unit": unit, "year": 2021})
+
+    nearly = claim("CL241", 2e7, "person", "nearly")
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.95e7)], audit.Context())[1] == CONSISTENT
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.881e7)], audit.Context())[1] == GENEROUS
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(1.5e7)], audit.Context())[1] == INCONSISTENT
+    assert KINDS["outside_value"](row(0.025, 0.1), [nearly], [r(2.1e7)], audit.Context())[1] == INCONSISTENT
+    exact = claim("CL037", 20, "enterprise")
+    assert KINDS["outside_value"](row(), [exact], [r(21, "enterprise")], audit.Context())[1] == INCONSISTENT
+    assert KINDS["outside_value"](row(), [exact], [r(20, "enterprise")], audit.Context())[1] == CONSISTENT
+    assert KINDS["outside_value"](row(), [exact], [r(20)], audit.Context())[1] == CANNOT
+    assert KINDS["outside_value"](row(), [exact], [], audit.Context())[1] == CANNOT
+
+
+def printed(cid, value, value_printed, unit="count", qualifier="exact", qualifier_printed=None):
+    return pd.Series(
+        {
+            "claim_id": cid,
+            "value": value,
+            "unit": unit,
+            "qualifier": qualifier,
+            "value_printed": value_printed,
+            "qualifier_printed": qualifier_printed,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "value,expected,verdict",
+    [
+        (12, ">1", CONSISTENT),
+        (1, ">1", INCONSISTENT),
+        (1, ">=1", CONSISTENT),
+        (0.5, ">=1", INCONSISTENT),
+        (4, "<5", CONSISTENT),
+        (5, "<=5", CONSISTENT),
+        (6, "<=5", INCONSISTENT),
+        (10, "2-40", CONSISTENT),
+        (41, "2-40", INCONSISTENT),
+    ],
+)
+def test_within_bound(value, expected, verdict):
+    assert audit.within_bound(value, expected) == verdict
+
+
+def test_within_bound_with_tolerances_and_a_bad_bound():
+    assert audit.within_bound(42, "2-40", strict=0.01, loose=0.1) == GENEROUS
+    assert audit.within_bound(40.2, "2-40", strict=0.01, loose=0.1) == CONSISTENT
+    with pytest.raises(ValueError, match="a bound such as"):
+        audit.within_bound(1, "about ten")
+
+
+def test_ratio():
+    outlets, towns = claim("CL230", 226), claim("CL231", 10)
+    text, verdict, _ = KINDS["ratio"](row(expected=">=1"), [outlets, towns], [], audit.Context())
+    assert verdict == CONSISTENT and "= 22.6" in text
+    assert KINDS["ratio"](row(expected=">=1"), [claim("CL230", 8), towns], [], audit.Context())[1] == INCONSISTENT
+    assert KINDS["ratio"](row(), [outlets, towns], [], audit.Context())[1] == CANNOT
+
+
+def test_ratio_of_durations_in_different_units():
+    before, after = claim("CL519", 0.5, "day"), claim("CL521", 5, "minute", "under")
+    text, verdict, _ = KINDS["ratio"](row(expected=">1"), [before, after], [], audit.Context())
+    assert verdict == CONSISTENT and "= 144" in text
+    slower = claim("CL521", 1, "day")
+    assert KINDS["ratio"](row(expected=">1"), [before, slower], [], audit.Context())[1] == INCONSISTENT
+
+
+def test_period_days():
+    assert audit.period_days("2021-09", "2021-12") == 122
+    assert audit.period_days("2021-12", "2021-12") == 31
+    assert audit.period_days("2020-02", "2020-02") == 29
+    assert audit.period_days("2021", "2021") == 365
+    assert audit.period_days("2021-09-30", "2021-10-01") == 2
+
+
+def test_period_rate():
+    counts = [claim("a", 27), claim("b", 46), claim("c", 873), claim("d", 5508)]
+    start = pd.Series({"claim_id": "s", "value": 2021, "unit": "date", "date": "2021-09"})
+    end = pd.Series({"claim_id": "e", "value": 2021, "unit": "date", "date": "2021-12"})
+    text, verdict, _ = KINDS["period_rate"](row(), counts + [start, end], [], audit.Context())
+    assert verdict == CANNOT and "6,454" in text and "122" in text and "52.9" in text
+    assert KINDS["period_rate"](row(expected="<100"), counts + [start, end], [], audit.Context())[1] == CONSISTENT
+    assert KINDS["period_rate"](row(expected="<10"), counts + [start, end], [], audit.Context())[1] == INCONSISTENT
+
+
+def test_lost_in_restatement():
+    full = printed("CL503", 7e7, "7000万元", "CNY", "over", "超过")
+    assert KINDS["lost_in_restatement"](row(), [full, printed("CL258", 7e7, "7000万", "CNY", "over", "超过")], [])[1] == (
+        INCONSISTENT
+    )
+    assert KINDS["lost_in_restatement"](row(), [full, printed("X", 7e7, "7000万元", "CNY", "exact")], [])[1] == GENEROUS
+    assert KINDS["lost_in_restatement"](row(), [full, printed("X", 7e7, "7000万元", "CNY", "over", "超过")], [])[1] == (
+        CONSISTENT
+    )
+    assert KINDS["lost_in_restatement"](row(), [full, printed("X", 8e7, "8000万元", "CNY", "over", "超过")], [])[1] == (
+        INCONSISTENT
+    )
+
+
+def test_target_as_current():
+    def coded(cid, kind, year=None):
+        return pd.Series({"claim_id": cid, "kind": kind, "ref_year": year})
+
+    text, verdict, _ = KINDS["target_as_current"](row(expected="2.4.1"), [coded("CL510", "target")], [])
+    assert verdict == INCONSISTENT and "⟦kind:target⟧" in text and "§2.4.1" in text
+    assert KINDS["target_as_current"](row(expected="2.4.1"), [coded("CL510", "actual", 2021)], [])[1] == CONSISTENT
+    mixed = [coded("a", "actual", 2021), coded("b", "forecast", 2025)]
+    assert KINDS["target_as_current"](row(expected="1.2.1"), mixed, [])[1] == INCONSISTENT
+
+
+def test_applicant_table_counts_the_listed_cases():
+    cases = pd.DataFrame(
+        {
+            "case_id": ["C1", "C2", "C3", "C4"],
+            "admin_level": ["city", "city", "city", "district"],
+            "region_code": ["guangzhou", "guangzhou", "guangzhou", "guangzhou"],
+            "applicant_table_printed": ["unit A", "unit B", None, None],
+        }
+    )
+    aggregates = pd.DataFrame({"claim_id": ["CL205"], "filter": ["admin_level=city&region_code=guangzhou"]})
+    ctx = audit.Context(tables={"cases": cases, "case_aggregates": aggregates})
+    count = printed("CL205", 3, "3件")
+    text, verdict, _ = KINDS["applicant_table"](row(), [count], [], ctx)
+    assert verdict == INCONSISTENT and "= 3" in text and "= 2" in text and "C3" in text
+    cases.loc[2, "applicant_table_printed"] = "unit C"
+    assert KINDS["applicant_table"](row(), [count], [], ctx)[1] == CONSISTENT
+    assert KINDS["applicant_table"](row(), [count], [], audit.Context())[1] == CANNOT
+
+
+def test_applicant_table_on_the_data_finds_the_invited_case(ds):
+    """Computed from the cases: the unlisted Guangzhou city-level case is the invited one (decision D05)."""
+    tables = {"cases": ds.cases, "case_aggregates": ds.case_aggregates}
+    count = ds.claims.set_index("claim_id").loc["CL205"].copy()
+    count["claim_id"] = "CL205"
+    text, verdict, _ = KINDS["applicant_table"](row(), [count], [], audit.Context(tables=tables))
+    assert verdict == INCONSISTENT and text.endswith("C2022-01")
+
+
+def test_table_count():
+    cities = pd.DataFrame(
+        {"city_code": list("abcd"), "jurisdiction": ["gd", "gd", "hk", "mo"], "admin_type": ["c", "c", "s", "s"]}
+    )
+    ctx = audit.Context(tables={"cities": cities})
+    assert KINDS["table_count"](row(expected="cities:jurisdiction=gd"), [printed("x", 2, "2")], [], ctx)[1] == CONSISTENT
+    assert KINDS["table_count"](row(expected="cities:jurisdiction=gd"), [printed("x", 3, "3")], [], ctx)[1] == INCONSISTENT
+    assert KINDS["table_count"](row(expected="cities.jurisdiction"), [printed("x", 3, "3")], [], ctx)[1] == CONSISTENT
+    assert (
+        KINDS["table_count"](row(expected="cities.admin_type:jurisdiction=gd"), [printed("x", 1, "1")], [], ctx)[1] == CONSISTENT
+    )
+    assert KINDS["table_count"](row(expected="nowhere"), [printed("x", 1, "1")], [], ctx)[1] == CANNOT
+
+
+def test_decisions_table_reads_in_the_page_language(ds):
+    from gba_utils.research.labels import Labeller
+
+    zh = audit.decisions_table(ds.decisions, Labeller.of(ds, "zh")).set_index("decision_id")
+    en = audit.decisions_table(ds.decisions, Labeller.of(ds, "en")).set_index("decision_id")
+    row = ds.decisions.set_index("decision_id").loc["D23"]
+    assert str(zh.loc["D23", "choice"]) == row["choice_zh"] and str(en.loc["D23", "choice"]) == row["choice_en"]
+    assert "<code>cases.csv</code>" in zh.loc["D23", "choice"].html()  # codes in Chinese text are shown as code
+    assert str(zh.loc["D23", "options"]) == row["options_zh"] and str(en.loc["D23", "evidence"]) == row["evidence_en"]

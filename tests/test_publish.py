@@ -347,8 +347,10 @@ def test_killed_at_any_moment_readers_see_one_consistent_site(tmp_path, data_cop
             except FileNotFoundError:  # the version this reader resolved was just replaced and removed: read again
                 continue
             time.sleep(rng.uniform(0.01, 0.2))
+        workers = _descendants(proc.pid)
         proc.send_signal(signal.SIGKILL if attempt % 2 == 0 else signal.SIGTERM)
         proc.wait(timeout=60)
+        _assert_gone(workers)  # a killed build's workers and kernels do not live on
         folder = site.resolve()
         assert check_site(folder) == [], folder
         seen.add(_data_version(folder))
@@ -359,6 +361,39 @@ def test_killed_at_any_moment_readers_see_one_consistent_site(tmp_path, data_cop
     assert _data_version(site.resolve()) == _data_version_of(data_copy)
     assert not [p for p in site.parent.glob(".site.versions/stage-*")]
     assert len(list(site.parent.glob(".site.versions/v*"))) == 1
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes below ``pid`` (workers and their kernels), from /proc."""
+    parent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parent.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+def _assert_gone(pids: set[int], within: float = 15.0) -> None:
+    deadline = time.time() + within
+    while time.time() < deadline:
+        alive = {p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)}
+        if not alive:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"processes of the killed build still running: {sorted(alive)}")
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
 
 
 def _data_version_of(folder: Path) -> str:

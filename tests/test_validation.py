@@ -222,3 +222,79 @@ def test_text_holding_markup_is_read_as_text(data_copy):
     set_cell(data_copy / "cases.csv", "case_id", "C2022-12", "name_en", "<script>alert(1)</script>")
     again = gba_utils.load(data_dir=data_copy)
     assert again.cases.set_index("case_id").loc["C2022-12", "name_en"] == "<script>alert(1)</script>"
+
+
+def test_an_outside_date_is_encoded_as_a_date_claim_is(data_copy):
+    """value and year are the year of the ISO date; the stopgap YYYYMMDD in value is refused, as is a missing date."""
+    path = data_copy / "outside_references.csv"
+    line = set_cell(path, "ref_id", "R03", "value", "20210730")
+    missing = set_cell(path, "ref_id", "R15", "date", "")
+    stray = set_cell(path, "ref_id", "R01", "date", "2021-12-31")
+    found = only(problems_of(data_copy), "date")
+    assert {(p.file, p.row, p.column) for p in found} >= {
+        ("outside_references.csv", line, "value"),
+        ("outside_references.csv", missing, "date"),
+        ("outside_references.csv", stray, "date"),
+    }
+    assert any("2021, the year of the date 2021-07-30" in p.expected for p in found)
+
+
+def test_an_outside_date_must_exist(data_copy):
+    line = set_cell(data_copy / "outside_references.csv", "ref_id", "R06", "date", "2021-06-31")
+    p = only(problems_of(data_copy), "date")[0]
+    assert (p.file, p.row, p.column, p.value) == ("outside_references.csv", line, "date", "2021-06-31")
+
+
+def test_an_audit_check_names_a_claim_or_a_policy(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A22", "policy_ids", "")
+    p = only(problems_of(data_copy), "audit")[0]
+    assert (p.file, p.row, p.column) == ("audit_checks.csv", line, "claim_ids")
+
+
+def test_a_check_with_an_outside_figure_says_so_in_its_titles(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A13", "title_en", "Yueshengxin daily requests per 10,000")
+    p = only(problems_of(data_copy), "audit")[0]
+    assert (p.file, p.row, p.column) == ("audit_checks.csv", line, "title_en") and "outside figure" in p.expected
+
+
+def test_an_audit_check_of_a_policy_that_does_not_exist(data_copy):
+    line = set_cell(data_copy / "audit_checks.csv", "check_id", "A23", "policy_ids", "gd-no-such-plan")
+    p = only(problems_of(data_copy), "foreign-key")[0]
+    assert (p.file, p.row, p.column, p.value) == ("audit_checks.csv", line, "policy_ids", "gd-no-such-plan")
+
+
+def test_a_district_level_case_names_its_district(data_copy):
+    line = set_cell(data_copy / "cases.csv", "case_id", "C2022-23", "district_code", "")
+    found = problems_of(data_copy)
+    p = only(found, "district")[0]
+    assert (p.file, p.row, p.column) == ("cases.csv", line, "district_code")
+    assert any(q.check == "aggregate" and "CL212" in q.expected for q in found)  # and the Baiyun count no longer holds
+
+
+def test_a_case_district_lies_in_its_city(data_copy):
+    line = set_cell(data_copy / "cases.csv", "case_id", "C2022-31", "district_code", "luohu")
+    p = only(problems_of(data_copy), "district")[0]
+    assert (p.file, p.row, p.column, p.value) == ("cases.csv", line, "district_code", "luohu")
+    assert "shenzhen" in p.expected
+
+
+def test_a_measure_level_link_names_a_measure_of_its_recommendation(data_copy):
+    rows = read_rows(data_copy / "problem_recommendation.csv")
+    header = rows[0]
+    line = next(i for i, r in enumerate(rows[1:], 2) if r[header.index("measure_id")] == "R4.M08")
+    rows[line - 1][header.index("rec_id")] = "R1"
+    write_rows(data_copy / "problem_recommendation.csv", rows)
+    p = only(problems_of(data_copy), "hierarchy")[0]
+    assert (p.file, p.row, p.column, p.value) == ("problem_recommendation.csv", line, "measure_id", "R4.M08")
+
+
+def test_a_provenance_exception_names_a_printed_column_of_an_existing_row(data_copy):
+    rows = read_rows(data_copy / "provenance_exceptions.csv")
+    rows.append(["2022", "claims.csv", "CL999", "value_printed", "x", "某"])
+    rows.append(["2022", "claims.csv", "CL230", "subject_en", "x", "某"])
+    rows.append(["2022", "problems.csv", "P1", "title_zh", "x", "某"])
+    write_rows(data_copy / "provenance_exceptions.csv", rows)
+    found = problems_of(data_copy)
+    got = {(p.row, p.column, p.value) for p in found if p.file == "provenance_exceptions.csv"}
+    n = len(rows)
+    assert got >= {(n - 2, "key", "CL999"), (n - 1, "column", "subject_en"), (n, "file", "problems.csv")}

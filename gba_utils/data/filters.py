@@ -34,14 +34,22 @@ def conditions(flt: str | None) -> list[tuple[str, str]]:
     return out
 
 
+def select(frame: pd.DataFrame, flt: str | None) -> pd.Series:
+    """Which rows of ``frame`` match ``col=value&col=value`` (all of them for an empty filter), as a boolean mask.
+
+    ``ValueError`` names the condition whose column ``frame`` does not have.
+    """
+    mask = pd.Series(True, index=frame.index)
+    for column, value in conditions(flt):
+        if column not in frame.columns:
+            raise ValueError(f"{column}={value}")
+        mask &= frame[column].astype("string").fillna("") == value
+    return mask
+
+
 def count_cases(cases: pd.DataFrame, flt: str | None) -> int:
     """Number of cases matching ``col=value&col=value`` (an empty filter counts all)."""
-    mask = pd.Series(True, index=cases.index)
-    for column, value in conditions(flt):
-        if column not in cases.columns:
-            raise ValueError(f"{column}={value}")
-        mask &= cases[column].astype("string").fillna("") == value
-    return int(mask.sum())
+    return int(select(cases, flt).sum())
 
 
 def recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame) -> pd.DataFrame:

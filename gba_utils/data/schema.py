@@ -247,8 +247,18 @@ TABLES: tuple[Table, ...] = (
             _section("ch2_sections", required=False, multi=True),
         ),
         ("edition", "case_id"),
-        rule_en="Aggregates of chapter 2 count cases by admin_level and region_code; the map counts them by city_code.",
-        rule_zh="第二章的统计按 admin_level 与 region_code 计数；地图按 city_code 计数。",
+        rule_en="Aggregates of chapter 2 count cases by admin_level and region_code; the map counts them by city_code. "
+        "district_code: a district-level application carries the district under which chapter 2 counts it; any other case "
+        "carries the district or zone of districts.csv where the report places the whole case (its site or its stated "
+        "coverage, named outright or by a place inside it, as Pazhou lies in Haizhu), and none when it serves a whole city or "
+        "the province or when the place named covers only part of it. A case's district lies in its city. Huangpu District "
+        "and the Guangzhou Development District share one administration and chapter 2 counts units of both under Huangpu, "
+        "so cases of either carry huangpu (decision D23).",
+        rule_zh="第二章的统计按 admin_level 与 region_code 计数；地图按 city_code 计数。"
+        "district_code：区级申报的案例取第二章统计时所归的区；其他案例取报告把整个案例放在其中的 districts.csv 所列区或功能区"
+        "（案例所在地或其明示的覆盖范围，可以直接写出，也可以由区内地名确定，如琶洲在海珠区）；服务全市、全省的案例，"
+        "或所提地点只涉及案例一部分的，不填。案例所在区必须属于其所在城市。黄埔区与广州开发区是同一套管理机构，"
+        "第二章把两者的单位都计入黄埔区，因此两者的案例都编为 huangpu（决策 D23）。",
     ),
     Table(
         "case_technologies",
@@ -543,10 +553,12 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "audit_checks",
-        "Consistency checks between claims",
-        "数值陈述之间的一致性检验",
-        "Checks that set claims against each other (parts and wholes, shares, rates, periods, targets, outside references); run by gba_utils.audit.",
-        "把数值陈述相互对照的检验（部分与整体、比重、速率与时长、目标年份、外部来源），由 gba_utils.audit 执行。",
+        "Consistency checks of the report's numbers and dates",
+        "报告数字与日期的一致性检验",
+        "Checks that set claims and printed policy dates against each other, against the coded cases and tables, and against "
+        "outside references (parts and wholes, shares, ratios, rates, periods, targets, restatements, dates); run by gba_utils.audit.",
+        "把数值陈述和政策的原文日期相互对照、与案例等编码表对照、与外部来源对照的检验（部分与整体、比重、比值、速率与时长、目标、重述、日期），"
+        "由 gba_utils.audit 执行。",
         (
             _edition(),
             Field("check_id", "string", "A01 ...", "A01 等。", unique=True, pattern=r"^A\d{2}$"),
@@ -564,7 +576,17 @@ TABLES: tuple[Table, ...] = (
                 "string",
                 "Claims used, in the order the kind expects (';'-separated).",
                 "所用数值陈述，按检验类型要求的顺序。",
+                required=False,
                 ref="claims.claim_id",
+                multi=True,
+            ),
+            Field(
+                "policy_ids",
+                "string",
+                "Policies whose printed date is checked (';'-separated).",
+                "核对其原文日期的政策（以分号分隔）。",
+                required=False,
+                ref="policies.policy_id",
                 multi=True,
             ),
             Field(
@@ -595,6 +617,21 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         ("edition", "check_id"),
+        rule_en="Every check names what it checks: claims (claim_ids) or, for a date the report prints for a policy, the policy "
+        "(policy_ids; the date is policies.date at the precision printed). A check that uses a figure from outside the report "
+        "names it in outside_ids and says so in both titles (外部数据 / outside figure). Tolerances are in the unit of the kind: "
+        "relative for outside_value and implied_base (0.05 = 5 %), percentage points for share, periods at the printed "
+        "precision for outside_date, relative bounds for ratio and period_rate. expected holds a plan period (target_in_period), a bound "
+        "such as >1, >=1 or 2-40 (ratio, period_rate; none: the figure is shown but cannot be checked), the section that "
+        "presents targets as current (target_as_current) or table[.column][:filter] (table_count). Claims come in the order "
+        "the kind reads them: a statement before its restatement (lost_in_restatement), counts before the start and end "
+        "date claims of their period (period_rate).",
+        rule_zh="每项检验都写明所核对的对象：数值陈述（claim_ids），或者报告为某项政策印出的日期时写该政策（policy_ids；日期取 policies.date，"
+        "精度与原文一致）。用到报告以外数据的检验在 outside_ids 中列出来源，并在两种语言的标题中注明（外部数据／outside figure）。"
+        "容差的单位随检验类型而定：outside_value 与 implied_base 为相对值（0.05 即 5%），share 为百分点，outside_date 按原文日期的精度计，"
+        "ratio 与 period_rate 为界限的相对放宽。expected 写规划期（target_in_period）、界限如 >1、>=1 或 2-40（ratio、period_rate；"
+        "留空则只列出数字、无法核对）、把目标写成现状的章节（target_as_current）或 表[.列][:筛选条件]（table_count）。"
+        "数值陈述按检验类型读取的顺序排列：先原述后重述（lost_in_restatement），先各计数、后统计期起止的日期陈述（period_rate）。",
     ),
     Table(
         "outside_references",
@@ -610,10 +647,44 @@ TABLES: tuple[Table, ...] = (
             Field("value", "number", "Value in base units.", "基本单位下的数值。"),
             Field("unit", "string", "Unit.", "单位。", vocab="unit"),
             Field("year", "integer", "Year it refers to.", "所指年份。"),
+            Field(
+                "date",
+                "string",
+                "ISO date of a record whose unit is 'date' (YYYY, YYYY-MM or YYYY-MM-DD).",
+                "单位为 date 的记录的 ISO 日期。",
+                required=False,
+                pattern=DATE_PATTERN,
+            ),
             Field("source", "string", "Full citation.", "完整出处。"),
             Field("note_en", "string", "Why it is used.", "用途说明。", required=False),
         ),
         ("edition", "ref_id"),
+        rule_en="A date (an adoption, an issue, a launch) is a record of unit 'date': value and year carry its year, date the ISO "
+        "form at the precision of the source, as for date claims.",
+        rule_zh="日期（通过、印发、上线等）记为单位 date 的记录：value 与 year 为其年份，date 按来源精度写作 ISO 日期，与日期类陈述相同。",
+    ),
+    Table(
+        "provenance_exceptions",
+        "Printed forms the source check may miss",
+        "原文核对的例外",
+        "Printed forms of the data that gba-report verify-source does not find where their row says, each with the reason; every other printed form must be found.",
+        "gba-report verify-source 在行所标章节中找不到的原文写法及其理由；其余原文写法都必须能找到。",
+        (
+            _edition(),
+            Field(
+                "file", "string", "Table of the printed form (e.g. policies.csv).", "原文写法所在的数据表（如 policies.csv）。"
+            ),
+            Field(
+                "key",
+                "string",
+                "Id of the row (claim_id, policy_id, case_id or section_id).",
+                "行的编号（claim_id、policy_id、case_id 或 section_id）。",
+            ),
+            Field("column", "string", "Column holding the printed form.", "原文写法所在的列。"),
+            Field("reason_en", "string", "Why it is not found as written (our words).", "找不到的原因（英文）。"),
+            Field("reason_zh", "string", "Why it is not found as written (our words).", "找不到的原因。"),
+        ),
+        ("edition", "file", "key", "column"),
     ),
     Table(
         "labels",
@@ -641,6 +712,7 @@ CONSTRAINTS: dict[tuple[str, str], dict] = {
     ("policies", "date"): {"date": True},
     ("outside_references", "value"): {"positive": True},
     ("outside_references", "year"): {"year": True},
+    ("outside_references", "date"): {"date": True},
     ("sections", "toc_page"): {"positive": True},
     ("sections", "level"): {"positive": True},
     ("cases", "appendix_no"): {"positive": True},
@@ -650,8 +722,25 @@ CONSTRAINTS: dict[tuple[str, str], dict] = {
     ("cities", "lon"): {"minimum": GBA_LON[0], "maximum": GBA_LON[1]},
     ("cities", "lat"): {"minimum": GBA_LAT[0], "maximum": GBA_LAT[1]},
 }
+#: Printed forms that ``gba-report verify-source`` looks up in the report's text: (table, column) -> where the row says
+#: the form is printed: a column of the row holding a section id (or a ';'-list: found in any of them), or '§<id>' for a
+#: fixed section (the applicant table is in 2.1). Only columns that hold the report's own wording are listed here, never
+#: our summaries; parts joined by '；' are looked up one by one.
+PRINTED: dict[tuple[str, str], str] = {
+    ("sections", "number_printed"): "section_id",
+    ("sections", "title_zh"): "section_id",
+    ("claims", "value_printed"): "section_id",
+    ("claims", "qualifier_printed"): "section_id",
+    ("claims", "ref_period_printed"): "section_id",
+    ("policies", "name_zh"): "section_ids",
+    ("policies", "date_printed"): "section_ids",
+    ("policies", "issuer_zh"): "section_ids",
+    ("cases", "applicant_printed"): "appendix_section",
+    ("cases", "applicant_table_printed"): "§2.1",
+}
 #: Tables that may be empty (a header only): the others must have rows.
 MAY_BE_EMPTY = (
+    "provenance_exceptions",
     "case_aggregates",
     "audit_checks",
     "outside_references",

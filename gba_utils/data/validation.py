@@ -16,10 +16,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from .. import languages
 from ..errors import Problem
 from .filters import recount, split
 from .geometry import check_geometry
-from .schema import BY_NAME, CITY, DISTRICT, SCOPE, TABLES, YEARS, Field, Table
+from .schema import BY_NAME, CITY, DISTRICT, PRINTED, SCOPE, TABLES, YEARS, Field, Table
 
 Frames = dict[str, pd.DataFrame]
 CHECKS: list[Callable[[Frames, dict[str, str]], list[Problem]]] = []
@@ -346,6 +347,25 @@ def measure_ids_match_recommendation(frames: Frames, files: dict[str, str]) -> l
 
 
 @check()
+def link_measures_belong_to_their_recommendation(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A measure-level link of problem_recommendation names a measure of the recommendation it names."""
+    if "problem_recommendation" not in frames:
+        return []
+    return [
+        Problem(
+            files["problem_recommendation"],
+            int(line),
+            "measure_id",
+            row["measure_id"],
+            f"a measure of recommendation {row['rec_id']} (an id starting {row['rec_id']}.)",
+            "hierarchy",
+        )
+        for line, row in frames["problem_recommendation"].iterrows()
+        if not _missing(row["measure_id"]) and not str(row["measure_id"]).startswith(f"{row['rec_id']}.")
+    ]
+
+
+@check()
 def shares_within_a_whole(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A claim in percent is a share of something: from 0 to 100."""
     if "claims" not in frames:
@@ -358,24 +378,130 @@ def shares_within_a_whole(frames: Frames, files: dict[str, str]) -> list[Problem
     ]
 
 
+def _dates_agree(frames: Frames, files: dict[str, str], table: str, year_column: str, what: str, plural: str) -> list[Problem]:
+    """Rows of unit 'date' give their ISO date, and their value and year are that date's year; no other row has a date."""
+    if table not in frames or "date" not in frames[table].columns:
+        return []
+    rows, out = frames[table], []
+    for line, c in rows[rows["unit"] == "date"].iterrows():
+        if _missing(c["date"]):
+            out.append(Problem(files[table], int(line), "date", "", f"the ISO date of {what} whose unit is 'date'", "date"))
+            continue
+        year = int(str(c["date"])[:4])
+        for col in ("value", year_column):
+            if not _missing(c[col]) and c[col] != year:
+                out.append(Problem(files[table], int(line), col, c[col], f"{year}, the year of the date {c['date']}", "date"))
+    for line, c in rows[(rows["unit"] != "date") & rows["date"].notna()].iterrows():
+        out.append(
+            Problem(files[table], int(line), "date", c["date"], f"no date (only {plural} of unit 'date' have one)", "date")
+        )
+    return out
+
+
 @check()
 def date_claims_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A claim about a date (unit 'date') gives its ISO date, and its value and year are that date's year."""
-    if "claims" not in frames or "date" not in frames["claims"].columns:
+    return _dates_agree(frames, files, "claims", "ref_year", "a claim", "claims")
+
+
+@check()
+def date_outside_agree(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """An outside record of a date is encoded as a date claim is: ISO date, value and year its year."""
+    return _dates_agree(frames, files, "outside_references", "year", "an outside record", "outside records")
+
+
+@check()
+def audit_checks_name_what_they_check(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """Every audit check names at least one claim or one policy; one that uses an outside figure says so in its titles."""
+    if "audit_checks" not in frames:
         return []
-    claims, out = frames["claims"], []
-    for line, c in claims[claims["unit"] == "date"].iterrows():
-        if _missing(c["date"]):
-            out.append(Problem(files["claims"], int(line), "date", "", "the ISO date of a claim whose unit is 'date'", "date"))
+    checks, out = frames["audit_checks"], []
+    for line, row in checks.iterrows():
+        if not split(row["claim_ids"]) and not split(row.get("policy_ids")):
+            out.append(
+                Problem(
+                    files["audit_checks"], int(line), "claim_ids", "", "at least one claim (or a policy in policy_ids)", "audit"
+                )
+            )
+        if not split(row.get("outside_ids")):
             continue
-        year = int(str(c["date"])[:4])
-        for col in ("value", "ref_year"):
-            if not _missing(c[col]) and c[col] != year:
-                out.append(Problem(files["claims"], int(line), col, c[col], f"{year}, the year of the date {c['date']}", "date"))
-    for line, c in claims[(claims["unit"] != "date") & claims["date"].notna()].iterrows():
-        out.append(
-            Problem(files["claims"], int(line), "date", c["date"], "no date (only claims of unit 'date' have one)", "date")
-        )
+        for code in languages.LANGS:
+            lang = languages.get(code)
+            column, mark = lang.col("title"), lang.phrases["outside_mark"]
+            if column in checks.columns and not _missing(row[column]) and mark not in str(row[column]):
+                out.append(
+                    Problem(
+                        files["audit_checks"],
+                        int(line),
+                        column,
+                        row[column],
+                        f"a title that says the check uses a figure outside the report (it contains '{mark}')",
+                        "audit",
+                    )
+                )
+    return out
+
+
+@check("cases", "districts")
+def case_districts(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A district-level case names its district, and a case's district lies in the case's city (the district rule)."""
+    cases, districts = frames["cases"], frames["districts"]
+    city_of = dict(zip(zip(districts["edition"], districts["district_code"]), districts["city_code"]))
+    out = []
+    for line, c in cases.iterrows():
+        if c["admin_level"] == "district" and _missing(c["district_code"]):
+            out.append(
+                Problem(files["cases"], int(line), "district_code", "", "the district of a district-level case", "district")
+            )
+            continue
+        if _missing(c["district_code"]):
+            continue
+        city = city_of.get((c["edition"], c["district_code"]))
+        if city is not None and city != c["city_code"]:
+            out.append(
+                Problem(
+                    files["cases"],
+                    int(line),
+                    "district_code",
+                    c["district_code"],
+                    f"a district of the case's city {c['city_code']!r} (districts.csv puts {c['district_code']!r} in {city!r})",
+                    "district",
+                )
+            )
+    return out
+
+
+@check()
+def provenance_exceptions_name_printed_forms(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """An exception of the source check names a printed column (schema.PRINTED) of an existing row."""
+    if "provenance_exceptions" not in frames:
+        return []
+    printed = {f"{t}.csv": {c for (tt, c) in PRINTED if tt == t} for (t, _) in PRINTED}
+    out = []
+    for line, row in frames["provenance_exceptions"].iterrows():
+        file = row["file"]
+        if file not in printed:
+            out.append(
+                Problem(files["provenance_exceptions"], int(line), "file", file, f"one of {sorted(printed)}", "provenance")
+            )
+            continue
+        if row["column"] not in printed[file]:
+            expected = f"a column of printed forms of {file}: one of {sorted(printed[file])}"
+            out.append(Problem(files["provenance_exceptions"], int(line), "column", row["column"], expected, "provenance"))
+        table = file.removesuffix(".csv")
+        target = frames.get(table)
+        id_column = next(k for k in BY_NAME[table].key if k != "edition")
+        if target is not None and (row["edition"], row["key"]) not in set(zip(target["edition"], target[id_column])):
+            out.append(
+                Problem(
+                    files["provenance_exceptions"],
+                    int(line),
+                    "key",
+                    row["key"],
+                    f"an existing {table}.{id_column} of edition {row['edition']}",
+                    "foreign-key",
+                )
+            )
     return out
 
 

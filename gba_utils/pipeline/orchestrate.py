@@ -240,10 +240,19 @@ _STARTED = None
 
 
 def _record_worker(pids, started) -> None:
-    """Initializer of every worker process: tell the build this worker's pid (it stops them when interrupted)."""
+    """Initializer of every worker process: tell the build this worker's pid (it stops them when interrupted), and
+    watch the build: a build killed outright (SIGKILL) cannot stop its workers, so a worker whose build is gone
+    leaves at once; its kernels notice their parent is gone and leave too (ipykernel's parent poller)."""
     global _STARTED
     pids.put(os.getpid())
     _STARTED = started
+    threading.Thread(target=_leave_with, args=(os.getppid(),), daemon=True, name="gba-parent-watch").start()
+
+
+def _leave_with(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _started_pages(started) -> set[str]:

@@ -96,6 +96,7 @@ class SiteStore:
         self.store.mkdir(parents=True, exist_ok=True)
         self._lock = open(self.store / ".lock", "w")  # noqa: SIM115 - closed by unlock()
         fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.sweep()  # whatever this build does (even nothing), it clears what killed builds left
 
     def unlock(self) -> None:
         if self._lock is not None:
@@ -104,13 +105,17 @@ class SiteStore:
             self._lock = None
 
     # ------------------------------------------------------------------ the next version
-    def stage(self) -> Path:
-        """A fresh staging folder (stale ones, left by killed builds, are removed first)."""
-        self.store.mkdir(parents=True, exist_ok=True)
+    def sweep(self) -> None:
+        """Remove staging folders left by builds that were killed (their process is gone) or by this process."""
         for old in self.store.glob(f"{STAGE_PREFIX}*"):
             pid = old.name[len(STAGE_PREFIX) :].split("-")[0]
             if not pid.isdigit() or not _pid_alive(int(pid)) or int(pid) == os.getpid():
                 shutil.rmtree(old, ignore_errors=True)
+
+    def stage(self) -> Path:
+        """A fresh staging folder (stale ones, left by killed builds, are removed first)."""
+        self.store.mkdir(parents=True, exist_ok=True)
+        self.sweep()
         return Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=self.store))
 
     def carry(self, rel: str, stage: Path) -> bool:

@@ -39,11 +39,12 @@ def filter_claims(claims: pd.DataFrame, cases: pd.DataFrame, city: str = ALL, do
 
 
 def filter_policies(policies: pd.DataFrame, cities: pd.DataFrame, city: str = ALL) -> pd.DataFrame:
-    """Policies that concern a city: its own, its jurisdiction's (Guangdong, HK or Macao) and national ones."""
+    """Policies that concern a city: its own, its jurisdiction's (Guangdong, HK or Macao), national ones for the
+    Guangdong cities, and documents of global scope (a worldwide study) for every city."""
     if city == ALL:
         return policies
     juris = cities.set_index("city_code").loc[city, "jurisdiction"]
-    keep = {city, juris, "cn"} if juris == "guangdong" else {city, juris}
+    keep = {city, juris, "cn", "global"} if juris == "guangdong" else {city, juris, "global"}
     return policies[policies["jurisdiction"].isin(keep)]
 
 

@@ -110,7 +110,7 @@ def verdict_colours(labels: Labeller) -> dict[str, str]:
 
 # ------------------------------------------------------------------ chapter 1
 
-JURISDICTION_ORDER = ("cn", "guangdong", "hong_kong", "macao")
+JURISDICTION_ORDER = ("global", "cn", "guangdong", "hong_kong", "macao")
 
 
 def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title: str | None = None) -> Figure:
@@ -159,7 +159,7 @@ def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title:
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.06 - 1.2 / max(lines, 8)),
-        ncol=5,
+        ncol=6,
         frameon=False,
         title=labels.column("jurisdiction"),
     )

@@ -91,15 +91,18 @@ class Labeller:
             return self(m.group(1), m.group(2)) if m.group(2) else self.language.phrases[m.group(1)]
 
         lg = self.language
-        return PHRASE.sub(word, text).replace("; ", lg.item_sep).replace(": ", lg.label_sep)
+        out = PHRASE.sub(word, text).replace("; ", lg.item_sep).replace(": ", lg.label_sep)
+        for sep in {lg.item_sep, lg.label_sep} - {"; ", ": "}:  # full-width marks take no space after them
+            out = out.replace(sep + " ", sep)
+        return out
 
     def column(self, key: str) -> str:
         return self.language.columns.get(key, key)
 
-    def conditions(self, flt: str | None) -> str:
-        """A filter of case_aggregates.csv in words: ``admin_level=city&region_code=guangzhou`` reads "Level: City;
+    def conditions(self, flt: str | None, table: str = "cases") -> str:
+        """A filter of rows of ``table`` in words: ``admin_level=city&region_code=guangzhou`` reads "Level: City;
         Counted under: Guangzhou" (or its Chinese)."""
-        table = BY_NAME["cases"]
+        table = BY_NAME[table]
         vocab_of = {CITY: "city", DISTRICT: "district", SCOPE: "scope"}
         parts = []
         for column, value in conditions(flt):
@@ -107,3 +110,7 @@ class Labeller:
             vocab = vocab_of.get(field.vocab, field.vocab)
             parts.append(self.say("condition", column=self.column(column), value=self(vocab, value) if vocab else value))
         return self.say("conditions_and").join(parts) if parts else self.ui("every_case")
+
+    def table(self, name: str) -> str:
+        """The title of a data table (``cities`` reads "The 9+2 cities") in this language."""
+        return getattr(BY_NAME[name], f"title_{self.language.column_suffix}")

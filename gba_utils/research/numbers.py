@@ -81,12 +81,22 @@ def rendered(value: float, unit: str, qualifier: str = "exact", lang: str = "en"
     return f"{hedge}{number}{sep if name else ''}{name}".strip()
 
 
+def printed(row) -> str:
+    """A claim as the report prints it: its printed value with the printed hedge where the report puts it (before
+    the number, after it, or already inside the printed value: 三个多月)."""
+    value = "" if missing(row.get("value_printed")) else str(row.get("value_printed"))
+    hedge = row.get("qualifier_printed")
+    if missing(hedge) or not hedge or hedge in value:
+        return value
+    after = hedge in languages.get("zh").numbers["postfix_hedges"]
+    return value + hedge if after else hedge + value
+
+
 def shown(row, lang: str) -> str:
     """A claim's value for a reader of ``lang``: as printed, or rendered from its normalised value."""
     lg = languages.get(lang)
     if lg.number_style == "printed":
-        qualifier = row.get("qualifier_printed")
-        return ("" if missing(qualifier) else str(qualifier)) + str(row.get("value_printed") or "")
+        return printed(row)
     date = row.get("date")
     return rendered(float(row["value"]), row["unit"], row.get("qualifier") or "exact", lang, None if missing(date) else date)
 

@@ -79,7 +79,7 @@ DATA_FOR: dict[str, tuple[str, ...]] = {
     "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
     "03_problems": ("problems", "case_links", "problem_recommendation"),
     "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
-    "05_audit": ("claims", "case_aggregates", "audit_checks", "outside_references", "decisions"),
+    "05_audit": ("claims", "policies", "cases", "case_aggregates", "cities", "audit_checks", "outside_references", "decisions"),
     "10_city_profile": ("cases", "claims", "policies", "cities"),
 }
 BY_KEY = {i.key: i for i in ITEMS}

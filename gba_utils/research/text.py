@@ -28,7 +28,9 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d"  # wr
 CJK_RUN = re.compile(rf"(?:\d[\d.,]*)?[{_CJK}](?:(?:[{_CJK}\d.%·/\-\u2013\u2014 ]|(?<=\d),(?=\d))*[{_CJK}])?")
 LETTER = re.compile(r"[A-Za-z]")
 CJK_CHAR = re.compile(rf"[{_CJK}]")
-CODE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]{2,}\b")
+CODE_TOKEN = re.compile(
+    r"\b[a-z][a-z0-9_]*\.(?:csv|xlsx|json|toml|py|ipynb)\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]{2,}\b"
+)
 
 
 @dataclass(frozen=True)

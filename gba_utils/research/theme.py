@@ -27,6 +27,7 @@ PALETTE = {
     "printed": "#D55E00",
     "coded": "#56B4E9",
     "neutral": "#999999",
+    "global": "#000000",
     "cn": "#D55E00",
     "guangdong": "#0072B2",
     "hong_kong": "#CC79A7",

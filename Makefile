@@ -21,8 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## Create .venv with the pinned versions (constraints.txt)
 
-reports: $(STAMP) ## Build every report (HTML in reports/) from the bundled data
-	$(BIN)/gba-report build --city-profiles
+# Options for `gba-report build`, added after --city-profiles, e.g. make reports ARGS="-p city=shenzhen --lang en"
+ARGS ?=
+
+reports: $(STAMP) ## Build every page into reports/; options for gba-report build go in ARGS, e.g. ARGS="-p city=shenzhen --lang en"
+	$(BIN)/gba-report build --city-profiles $(ARGS)
 
 test: $(STAMP) ## Run every test: lint, the layers contract, unit tests, data rules, builds, nbval, the site in Chromium
 	$(BIN)/ruff check .

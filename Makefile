@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast notebooks validate datapackage lock clean
+.PHONY: help setup reports lab test test-fast notebooks validate datapackage lock clean
 
 help: ## Show this help
 	@echo "GBA Digital Governance Report 2022 - reproducible notebooks"
@@ -27,17 +27,24 @@ ARGS ?=
 reports: $(STAMP) ## Build every page into reports/; options for gba-report build go in ARGS, e.g. ARGS="-p city=shenzhen --lang en"
 	$(BIN)/gba-report build --city-profiles $(ARGS)
 
+# JupyterLab's port on 127.0.0.1 (make lab LAB_PORT=8890); LAB_BROWSER=1 also opens a browser
+LAB_PORT ?= 8888
+LAB_BROWSER ?=
+
+lab: $(STAMP) ## JupyterLab on .venv, in notebooks/, on 127.0.0.1 port LAB_PORT (8888), token kept; prints the URL
+	$(BIN)/python -m gba_utils.lab --port $(LAB_PORT)$(if $(LAB_BROWSER), --browser)
+
 test: $(STAMP) ## Run every test: lint, the layers contract, unit tests, data rules, builds, nbval, the site in Chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
 
-test-fast: $(STAMP) ## The quick loop: lint, the layers contract and the tests that start no kernel and no browser
+test-fast: $(STAMP) ## The quick loop: lint, the layers contract and the tests that start no kernel, no browser and no server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q -m "not kernel and not browser" tests
+	$(BIN)/python -m pytest -q -m "not kernel and not browser and not slow" tests
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place with default parameters
 	$(BIN)/gba-report refresh

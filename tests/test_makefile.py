@@ -29,3 +29,9 @@ def test_help_says_how_to_pass_options():
     out = subprocess.run(["make", "-s", "help"], cwd=paths.ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     line = next(x for x in out.splitlines() if x.strip().startswith("make reports"))
     assert 'ARGS="-p city=shenzhen --lang en"' in line
+
+
+def test_lab_runs_the_lab_module_on_the_port_asked_for():
+    assert dry("lab")[-1].endswith("/python -m gba_utils.lab --port 8888")
+    assert dry("lab", "LAB_PORT=9001")[-1].endswith("/python -m gba_utils.lab --port 9001")
+    assert dry("lab", "LAB_BROWSER=1")[-1].endswith("--port 8888 --browser")

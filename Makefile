@@ -55,10 +55,11 @@ validate: $(STAMP) ## Validate the data tables and print a summary
 datapackage: $(STAMP) ## Regenerate data/datapackage.json and the codebook tables from gba_utils/schema.py
 	$(BIN)/gba-report datapackage
 
+# --all keeps setuptools in the pins (the test extras need it to build the wheel offline); pip itself stays unpinned
 lock: ## Re-resolve the newest allowed versions and rewrite constraints.txt
 	rm -rf /tmp/gba-lock && $(PYTHON) -m venv /tmp/gba-lock
 	/tmp/gba-lock/bin/python -m pip install --quiet -e '.[test]'
-	/tmp/gba-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	/tmp/gba-lock/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(-e|pip==)' > constraints.txt
 
 clean: ## Remove the build folder and the published site with its versions (keeps .venv)
 	rm -rf build reports .reports.versions

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports lab test test-fast notebooks validate datapackage lock clean
+.PHONY: help setup nbdime reports lab test test-fast notebooks validate datapackage lock clean
 
 help: ## Show this help
 	@echo "GBA Digital Governance Report 2022 - reproducible notebooks"
@@ -19,7 +19,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
 
-setup: $(STAMP) ## Create .venv with the pinned versions (constraints.txt)
+setup: $(STAMP) nbdime ## Create .venv with the pinned versions (constraints.txt) and set up nbdime for git
+
+# nbdime's drivers for *.ipynb (.gitattributes) in this repository's .git/config, never --global. nbdime writes bare
+# command names; each is then prefixed with .venv/bin so `git diff` finds it without an activated environment.
+NBDIME_KEYS := diff.jupyternotebook.command merge.jupyternotebook.driver difftool.nbdime.cmd mergetool.nbdime.cmd
+
+nbdime: $(STAMP) ## Notebooks cell by cell in git diff and merge (nbdime, this repository's git config only)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  $(BIN)/nbdime config-git --enable && \
+	  for key in $(NBDIME_KEYS); do git config --local "$$key" "'$(abspath $(BIN))'/$$(git config --local --get $$key)" || exit 1; done && \
+	  echo "nbdime: git diff and git merge now read notebooks cell by cell here (git config --local; nbdiff-web for images)"; \
+	else echo "nbdime: not a git checkout, nothing to configure"; fi
 
 # Options for `gba-report build`, added after --city-profiles, e.g. make reports ARGS="-p city=shenzhen --lang en"
 ARGS ?=

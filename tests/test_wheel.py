@@ -7,20 +7,39 @@ by this interpreter from a working directory outside the repository with ``PYTHO
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from gba_utils import paths
 from gba_utils.data.schema import TABLES
 
 pytestmark = pytest.mark.slow
+
+
+def _backend_problem() -> str | None:
+    """Why this environment cannot build the wheel offline (None when it can): setuptools builds wheels by itself
+    from 70.1 on; older ones need the `wheel` package. `make setup` installs the pinned setuptools."""
+    try:
+        found = Version(metadata.version("setuptools"))
+    except metadata.PackageNotFoundError:
+        return "setuptools is not installed"
+    if found >= Version("70.1") or importlib.util.find_spec("wheel"):
+        return None
+    return f"setuptools {found} cannot build a wheel without the `wheel` package"
+
+
+if problem := _backend_problem():
+    pytest.skip(f"{problem}: run `make setup` (constraints.txt pins setuptools)", allow_module_level=True)
 
 #: What the build needs from the repository (pyproject.toml names README.md and LICENSE; the rest are packages).
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "gba_utils", "data")

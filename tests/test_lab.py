@@ -137,12 +137,15 @@ class Server:
         self.proc.stdout.close()
 
 
-def get(url: str) -> tuple[int, object]:
+def get(url: str) -> tuple[int | None, object]:
+    """Status and JSON body of a GET (status None when nothing listens)."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         return err.code, None
+    except (urllib.error.URLError, ConnectionError):
+        return None, None
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +156,11 @@ def server(tmp_path_factory):
         found = srv.wait_for(rf"http://127\.0\.0\.1:{port}/lab\?token=([0-9a-f]+)")
         assert found, "JupyterLab printed no URL with a token:\n" + "\n".join(srv.lines)
         srv.port, srv.token = port, found.group(1)
+        # the URL is printed before the socket listens (jupyter_server binds it once its event loop runs)
+        deadline = time.monotonic() + 60
+        while get(f"http://127.0.0.1:{port}/api/status?token={srv.token}")[0] != 200:
+            assert srv.proc.poll() is None and time.monotonic() < deadline, "JupyterLab never answered:\n" + "\n".join(srv.lines)
+            time.sleep(0.1)
         yield srv
     finally:
         srv.stop()

@@ -3,17 +3,25 @@
 Notebooks, the build and the tests ask this module for paths; nothing else joins
 path segments by hand. Paths are resolved from the package's own location, so a
 notebook runs the same whatever the working directory of its kernel is.
+
+The data have one copy in the repository, ``data/``. A wheel installs that folder as
+``gba_utils/dataset`` (``package-dir`` in ``pyproject.toml``), so an installed package
+reads the copy it carries; a checkout (or an editable install) reads ``data/``.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-#: Repository root (the folder holding ``pyproject.toml``).
-ROOT = Path(__file__).resolve().parent.parent
-#: The bundled data: tidy CSV tables, codebook, ``datapackage.json``.
-DATA = ROOT / "data"
+_PACKAGE = Path(__file__).resolve().parent
+#: Repository root (the folder holding ``pyproject.toml``); for an installed package, the folder it is installed in.
+ROOT = _PACKAGE.parent
+#: True when running from a checkout of the repository (``data/`` beside the package), False for an installed wheel.
+CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "data" / "datapackage.json").is_file()
+#: The bundled data: tidy CSV tables, codebook, ``datapackage.json`` (``data/``, or the installed ``gba_utils/dataset``).
+DATA = ROOT / "data" if CHECKOUT else Path(str(resources.files(__package__).joinpath("dataset")))
 #: Derived geometry shipped with the data (see ``data/geo/SOURCE.md``).
 GEO = DATA / "geo"
 #: The parameterised chapter notebooks (committed with default outputs).
@@ -23,11 +31,11 @@ REPORTS = ROOT / "reports"
 #: Scratch space of the build: executed notebooks, kept for debugging.
 BUILD = ROOT / "build"
 #: Templates and static files of the HTML build.
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = _PACKAGE / "templates"
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
-    """The data directory: ``override`` if given, else ``$GBA_DATA_DIR``, else ``data/``."""
+    """The data directory: ``override`` if given, else ``$GBA_DATA_DIR``, else the bundled data (:data:`DATA`)."""
     if override:
         return Path(override).expanduser().resolve()
     env = os.environ.get("GBA_DATA_DIR")

@@ -66,7 +66,7 @@ def html_table(frame: pd.DataFrame, caption: str = "", caption_id: str = "") -> 
         "<tr>" + "".join(cell("td", c, _html(v)) for c, v in zip(classes, row)) + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     ]
-    cap = f'<caption id="{caption_id}">{caption}</caption>\n' if caption else ""
+    cap = f'<caption class="gba-caption" id="{caption_id}">{caption}</caption>\n' if caption else ""
     return (
         f'<table class="gba-table">\n{cap}<thead>\n<tr>'
         + head

@@ -63,7 +63,8 @@ LAB_BROWSER ?=
 lab: $(STAMP) ## JupyterLab on .venv, in notebooks/, on 127.0.0.1 port LAB_PORT (8888), token kept; prints the URL
 	$(BIN)/python -m gba_utils.lab --port $(LAB_PORT)$(if $(LAB_BROWSER), --browser)
 
-# pytest-xdist workers for make test (one per core; tests that share a built site share one, see tests/conftest.py)
+# pytest-xdist workers for make test (one per core). --dist loadscope gives each worker whole files (a file's fixtures
+# are made once) and whole classes: the browser's page checks are one class per language, so both workers share them.
 TEST_JOBS ?= auto
 
 test: $(STAMP) ## Run every test: lint, the layers contract, unit tests, data rules, builds, nbval, the site in Chromium

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import gba_utils
+from gba_utils import paths
 from gba_utils.data import data_version
 from gba_utils.data.schema import TABLES
 from gba_utils.errors import DataError
@@ -99,3 +100,44 @@ def test_a_file_changed_after_loading_is_validated_again(data_copy):
     with pytest.raises(DataError) as err:
         gba_utils.load(data_dir=data_copy)
     assert "short-listed" in str(err.value)
+
+
+def test_a_later_process_reads_the_tables_an_earlier_one_validated_and_nothing_stale(data_copy, tmp_path, monkeypatch):
+    from gba_utils.data import loading
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    loading._VALIDATED.clear()
+    first = gba_utils.load(data_dir=data_copy)
+    kept = list((tmp_path / "build" / "cache" / "validated").glob("*.pickle"))
+    assert len(kept) == 1
+    loading._VALIDATED.clear()  # as in a new process
+    monkeypatch.setattr(loading, "check", lambda directory: pytest.fail("validated again although nothing changed"))
+    again = gba_utils.load(data_dir=data_copy)
+    assert all(again.tables[k].equals(v) for k, v in first.tables.items())
+    monkeypatch.undo()
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    loading._VALIDATED.clear()
+    readme = data_copy / "notes.txt"  # any file of the folder is part of what was validated
+    readme.write_text("a note", encoding="utf-8")
+    path = data_copy / "cases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",shortlisted,", ",short-listed,", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        gba_utils.load(data_dir=data_copy)
+    assert "short-listed" in str(err.value)
+    assert len(list((tmp_path / "build" / "cache" / "validated").glob("*.pickle"))) == 1  # nothing kept for bad data
+
+
+def test_a_damaged_validated_copy_is_validated_again_not_trusted(data_copy, tmp_path, monkeypatch):
+    from gba_utils.data import loading
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    loading._VALIDATED.clear()
+    gba_utils.load(data_dir=data_copy)
+    (kept,) = (tmp_path / "build" / "cache" / "validated").glob("*.pickle")
+    kept.write_bytes(b"not a pickle")
+    loading._VALIDATED.clear()
+    calls = []
+    real = loading.check
+    monkeypatch.setattr(loading, "check", lambda directory: calls.append(1) or real(directory))
+    assert len(gba_utils.load(data_dir=data_copy).cases) == 34
+    assert calls == [1]

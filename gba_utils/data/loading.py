@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import paths
 from ..errors import DataError, EncodingProblem, Problem
+from ..files import atomic_write
 from ..paths import data_dir as _data_dir
 from ..paths import shown
 from .schema import TABLES
@@ -72,6 +75,54 @@ def raise_problems(problems: list[Problem]) -> None:
         raise (EncodingProblem if any(p.check == "encoding" for p in problems) else DataError)(problems)
 
 
+#: How many validated versions of the data the build folder keeps (the newest; tests make many small ones).
+KEEP_VALIDATED = 8
+
+
+def _validated_file(directory: Path) -> Path | None:
+    """Where the typed tables of ``directory`` are kept once they validated, named by a hash of everything the
+    validation reads or is: every file of the folder, the code and words of the data layer, and the versions of the
+    libraries that type the tables. None outside a checkout (an installed package keeps no build folder)."""
+    if not paths.CHECKOUT:
+        return None
+    from importlib.metadata import version  # not the libraries themselves: a hit needs no pandera
+
+    h = hashlib.sha256(" ".join(version(d) for d in ("pandas", "pandera", "numpy")).encode())
+    code = sorted((paths.PACKAGE / "data").glob("*.py")) + sorted((paths.PACKAGE / "languages").glob("*.toml"))
+    for root, files in (
+        (paths.PACKAGE, code + [paths.PACKAGE / "errors.py", paths.PACKAGE / "paths.py"]),
+        (directory, sorted(p for p in directory.rglob("*") if p.is_file())),
+    ):
+        for f in files:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return paths.BUILD / "cache" / "validated" / f"{h.hexdigest()[:24]}.pickle"
+
+
+def _validated(directory: Path):
+    """The typed tables a process validated earlier with exactly these inputs, or None."""
+    target = _validated_file(directory)
+    if target is None or not target.exists():
+        return None, target
+    try:
+        typed = pickle.loads(target.read_bytes())
+    except Exception:  # a damaged or foreign file is validated again, not trusted
+        return None, target
+    ok = isinstance(typed, dict) and {t.name for t in TABLES} <= set(typed)
+    return (typed if ok else None), target
+
+
+def _keep_validated(target: Path | None, typed: dict) -> None:
+    if target is None:
+        return
+    try:
+        atomic_write(target, pickle.dumps(typed, protocol=pickle.HIGHEST_PROTOCOL))
+        kept = sorted(target.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP_VALIDATED:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a build folder that cannot be written costs the next process a validation, nothing else
+
+
 #: Validated tables of this process, keyed by folder and content hash: a warm kernel that builds one page after
 #: another validates each version of the data once. Callers get copies, so no notebook sees another's changes.
 _VALIDATED: dict[tuple[str, str], tuple[dict[str, pd.DataFrame], dict[str, str]]] = {}
@@ -82,14 +133,19 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
 
     Raises :class:`~gba_utils.errors.DataError` listing every problem (file, line,
     column, value, expectation) when anything is wrong. Data already validated in this
-    process with the same content (same :func:`data_version`) are not validated again.
+    process with the same content (same :func:`data_version`) are not validated again, nor are data that validated
+    in an earlier process with the same inputs (kept in ``build/cache/validated/``, see :func:`_validated_file`): a
+    build's kernels read the tables the build's own check typed.
     """
     directory = _data_dir(data_dir)
     version = data_version(directory)
     key = (str(directory.resolve()), version)
     if key not in _VALIDATED:
-        typed, problems = check(directory)
-        raise_problems(problems)
+        typed, target = _validated(directory)
+        if typed is None:
+            typed, problems = check(directory)
+            raise_problems(problems)
+            _keep_validated(target, typed)
         _VALIDATED.clear()  # one version at a time is all a build needs
         _VALIDATED[key] = (typed, {t.name: shown(directory, t.path) for t in TABLES})
     validated, files = _VALIDATED[key]

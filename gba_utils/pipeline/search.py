@@ -40,10 +40,11 @@ FORMAT = 1
 #: Elements whose text readers do not see on the page, or that is not content.
 SKIP_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button", "select", "textarea", "h1", "nav"})
 #: Classes of elements left out: hidden details, take-away links, permalinks, heading anchors, downloads, code cells,
-#: the source line every exhibit repeats.
+#: the source line every exhibit repeats, the credit line every map carries.
 SKIP_CLASSES = frozenset(
-    {"gba-made", "gba-data-table", "gba-takeaway", "permalink", "anchor-link", "downloads", "input", "prompt", "gba-source"}
-)
+    {"gba-made", "gba-data-table", "gba-takeaway", "permalink", "anchor-link", "downloads", "input", "prompt", "gba-source",
+     "gba-credit"}
+)  # fmt: skip
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 BLOCK = frozenset(
     {

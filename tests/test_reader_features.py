@@ -10,11 +10,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 import test_browser
-from helpers import read_rows, set_cell, write_rows
 from test_browser import AXE, AXE_RUN, AXE_TAGS, LANGUAGE_SLIPS
 
 from gba_utils import languages
-from gba_utils.pipeline import orchestrate as pipeline
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 #: The same fixtures as the site's other browser tests: the whole site (built once, a no-op when current) and Chromium.
@@ -282,43 +280,6 @@ def test_explorer_is_on_the_long_tables_only(site, browser):
         assert html.count('src="../assets/search.js"') == 1
 
 
-def test_text_from_data_stays_text_in_search_and_the_explorer(tmp_path, data_copy, browser):
-    evil = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-    set_cell(data_copy / "cases.csv", "case_id", "C2022-10", "name_en", f"Zyxwv case {evil}")
-    rows = read_rows(data_copy / "labels.csv")
-    for row in rows:
-        if row[:2] == ["technology", "blockchain"]:
-            row[3] = '<img src=y onerror="window.__xss=3">Blockchain'
-    write_rows(data_copy / "labels.csv", rows)
-    site_dir = tmp_path / "site"
-    summary = pipeline.build(
-        ["02_cases"], langs=("en",), params={"data_dir": str(data_copy)}, site=site_dir, jobs=1, progress=False
-    )
-    assert summary.ok, summary.render()
-    index = (site_dir / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert "<script" not in index and "<img" not in index and "\\u003cscript\\u003e" in index
-
-    page, errors, outside = offline(browser, site_dir / "en" / "02_cases.html")
-    hits = search(page, "zyxwv")
-    assert any(h["href"] == "../en/02_cases.html#tab-2-3" for h in hits)
-    panel = page.inner_text(".gba-search-results")
-    assert "<script>window.__xss=1</script>" in panel and 'onerror="window.__xss=2"' in panel
-    assert page.locator(".gba-search-results img, .gba-search-results script").count() == 0
-
-    wrap = page.locator("#tab-2-3")
-    wrap.get_by_label(EN.ui["explore_text"]).fill("zyxwv")
-    page.wait_for_function("() => document.querySelectorAll('#tab-2-3 tbody tr').length === 1")
-    assert "<script>window.__xss=1</script>" in wrap.locator("tbody").inner_text()
-    menu = wrap.get_by_label(EN.columns["technologies"], exact=True)
-    assert '<img src=y onerror="window.__xss=3">Blockchain' in menu.inner_text()  # an option's text, not markup
-    menu.select_option('<img src=y onerror="window.__xss=3">Blockchain')
-    wrap.locator("thead th").nth(1).locator(".dt-column-order").click()
-    page.wait_for_timeout(300)
-    assert page.evaluate("window.__xss === undefined")
-    assert not errors and not outside
-    page.context.close()
-
-
 def test_the_published_index_holds_every_page_of_both_editions(site):
     import json
 
@@ -333,3 +294,73 @@ def test_the_published_index_holds_every_page_of_both_editions(site):
         page = payload["pages"][doc["p"]]
         assert not doc["a"] or f'id="{doc["a"]}"' in (site / page["url"]).read_text(encoding="utf-8"), (page["url"], doc["a"])
     assert S.index_script([S.documents(site, u) for u in urls]) == text.encode("utf-8")  # the pages' text, rebuilt
+
+
+def _map_links(page) -> list[dict]:
+    """The links of the page's map (the figure whose chart links city profiles): href, accessible name, tooltip."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('figure.gba-figure svg a')].map(a => ({
+            href: a.getAttribute('href') || a.getAttribute('xlink:href'),
+            title: (a.querySelector(':scope > title') || {}).textContent || ''}))"""
+    )
+
+
+def test_each_city_on_the_map_leads_to_its_profile_and_names_itself(site, browser):
+    from gba_utils.data.codes import city_codes
+
+    codes = city_codes()
+    for lang in (ZH, EN):
+        for name in ("index.html", "02_cases.html"):
+            page, errors, outside = offline(browser, site / lang.code / name)
+            links = _map_links(page)
+            assert sorted(link["href"] for link in links) == sorted(f"10_city_profile__city-{c}.html" for c in codes), name
+            said = "|".join(
+                re.escape(lang.text[k]).replace(r"\{city\}", "(.+)").replace(r"\{n\}", r"\d+")
+                for k in ("tip_city", "tip_city_one")
+            )
+            # what Chromium tells a screen reader (Playwright's own role engine does not see SVG links)
+            tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+            named = [n.get("name", {}).get("value") for n in tree if n.get("role", {}).get("value") == "link"]
+            shapes = page.locator("figure.gba-figure svg a")
+            for i, link in enumerate(links):
+                assert re.fullmatch(said, link["title"]), link  # "Shenzhen: 3 cases", in the page's language
+                assert named.count(link["title"]) == 1, link  # the link is named by its title
+                shapes.nth(i).focus()  # and reached by the keyboard
+                assert page.evaluate("() => document.activeElement.getAttribute('xlink:href')") == link["href"]
+            assert page.evaluate(LANGUAGE_SLIPS) == []
+            if name == "02_cases.html":
+                for i, link in enumerate(links):  # each leads to its profile, in the same window, by the keyboard
+                    shapes.nth(i).focus()
+                    page.keyboard.press("Enter")
+                    page.wait_for_url(re.compile(re.escape(link["href"]) + "$"))
+                    heading = page.inner_text("h1.page-title")
+                    assert link["title"].split(lang.label_sep)[0].strip() in heading, (link, heading)
+                    page.go_back()
+                # and by the pointer, on the city's label too (drawn over the shape, it lets the click through)
+                guangzhou = [i for i, link in enumerate(links) if link["href"].endswith("city-guangzhou.html")][0]
+                shapes.nth(guangzhou).click()
+                page.wait_for_url(re.compile(r"10_city_profile__city-guangzhou\.html$"))
+                page.go_back()
+                assert len(page.context.pages) == 1  # nothing opened a new window
+            assert not errors and not outside, (errors, outside)
+            page.context.close()
+
+
+def test_heatmap_cells_tell_the_values_of_the_table_behind_the_chart(site, browser):
+    for lang in (ZH, EN):
+        page, errors, _ = offline(browser, site / lang.code / "02_cases.html")
+        shown = page.evaluate(
+            """() => {
+              const fig = document.getElementById('fig-2-3');
+              const tips = [...fig.querySelectorAll('svg g > title')].map(t => t.textContent);
+              const rows = [...fig.querySelectorAll('details.gba-data-table tr')].map(r => [...r.cells].map(c => c.textContent.trim()));
+              return {tips, rows, link: !!fig.querySelector('details.gba-data-table > summary'),
+                      csv: !!fig.querySelector('a.gba-take[href$=".csv"]')};
+            }"""
+        )
+        head, *body = shown["rows"]
+        expected = [lang.say("tip_cell", row=r[0], column=c, n=v) for r in body for c, v in zip(head[1:], r[1:])]
+        assert shown["tips"] == expected and len(expected) >= 9
+        assert shown["link"] and shown["csv"]  # the same values one click away, for the keyboard and screen readers
+        assert not errors
+        page.context.close()

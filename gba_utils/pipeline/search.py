@@ -9,7 +9,7 @@ the boilerplate source line under every exhibit, permalinks and heading anchors.
 
 The documents of the whole site travel as one script, ``assets/search-index.js``, which defines a global
 (``window.GBA_SEARCH``): a page loads it with a ``<script>`` element when the reader first uses the search box, so it
-works from ``file://`` where ``fetch`` of a local file is refused. MiniSearch (vendored, ``assets/minisearch.js``)
+works from ``file://`` where ``fetch`` of a local file is refused. MiniSearch (vendored, ``assets/vendor/minisearch/``)
 indexes them in the browser; ``assets/search.js`` holds the tokenizer (Chinese as overlapping character bigrams,
 Latin words lower-cased with English plurals folded) and the results list.
 
@@ -17,8 +17,9 @@ The script is byte-stable: pages in path order, documents in page order, keys so
 inert: ``<``, ``>``, ``&`` and the JavaScript line separators are written as ``\\uXXXX`` escapes, so no
 ``</script>`` or comment opener in a case name can end the script.
 
-Extraction costs about a millisecond per 100 KB of page; its result is kept per page hash in ``build/cache/search/``
-so a build re-reads only the pages it rendered.
+Extraction costs about 40 ms per 100 KB of page (2.6 s for the 36 pages of a full site, 6.8 MB of HTML, on one
+core); it runs in the build's workers beside the page it reads, and its result is kept per page hash in
+``build/cache/search/``, so a build re-reads only the pages it rendered.
 """
 
 from __future__ import annotations

@@ -226,7 +226,9 @@ def test_explorer_filters_and_sorts_the_case_catalogue(site, browser):
     # sorting: by the case's name, then the other way; the button's name says what it does, in English
     button = wrap.locator("thead th").nth(1).locator(".dt-column-order")
     assert button.get_attribute("aria-label") == "Case" + EN.ui["explore_sort"]
+    sort_is = "s => document.querySelectorAll('#tab-2-3 thead th')[1].getAttribute('aria-sort') === s"
     button.click()
+    page.wait_for_function(sort_is, arg="ascending")
     names = [r[1] for r in _shown(page, "tab-2-3")]
     assert page.evaluate(
         "n => n.every((x, i) => i === 0 || n[i - 1].localeCompare(x, 'en', {numeric: true, sensitivity: 'base'}) <= 0)", names
@@ -234,6 +236,7 @@ def test_explorer_filters_and_sorts_the_case_catalogue(site, browser):
     assert names != list(cat["name"])
     assert wrap.locator("thead th").nth(1).get_attribute("aria-sort") == "ascending"
     button.press("Enter")  # by keyboard too
+    page.wait_for_function(sort_is, arg="descending")
     assert [r[1] for r in _shown(page, "tab-2-3")] == names[::-1]
     wrap.get_by_role("button", name=EN.ui["explore_reset"]).click()
     assert [r[0] for r in _shown(page, "tab-2-3")] == list(cat["case_id"])  # the original order again

@@ -147,3 +147,14 @@ def test_every_cell_and_bar_tells_its_exact_value(ds, labels):
         if stacked.loc[r, c]
     ]
     assert titles == expected
+
+
+def test_the_table_behind_a_chart_marks_only_words_in_the_other_language():
+    """The keyboard's and screen reader's route to a chart's values: numbers are read in the page's language; a name
+    kept in Chinese on an English page is marked as Chinese."""
+    from gba_utils import languages
+    from gba_utils.pipeline import exhibits
+
+    table = exhibits._data_table(",Cases\nDigital government,12\n粤省心,3\n", languages.get("en"))
+    assert "<td>12</td>" in table and "<td>3</td>" in table
+    assert '<td><span lang="zh-Hans">粤省心</span></td>' in table

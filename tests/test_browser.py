@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from helpers import set_cell
+from helpers import read_rows, set_cell, write_rows
 
 from gba_utils.pipeline import orchestrate as pipeline
 
@@ -284,20 +284,54 @@ def test_chinese_is_drawn_with_the_bundled_web_font(site, browser):
 
 
 def test_text_from_data_is_escaped(tmp_path, data_copy, browser):
-    set_cell(
-        data_copy / "cases.csv",
-        "case_id",
-        "C2022-10",
-        "name_en",
-        '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">',
-    )
+    """Text from the data that tries to run stays text: in the page, the search index and its results, the table
+    explorer's rows and menus, and the charts' tooltips (a city on the map, a cell of a heatmap)."""
+    evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">'
+    set_cell(data_copy / "cases.csv", "case_id", "C2022-10", "name_en", f"Zyxwv {evil}")
+    tech = '<img src=y onerror="window.__xss=3">Blockchain'
+    rows = read_rows(data_copy / "labels.csv")
+    for row in rows:
+        if row[:2] == ["technology", "blockchain"]:
+            row[3] = tech
+    write_rows(data_copy / "labels.csv", rows)
+    city = 'Shenzhen<img src=z onerror="window.__xss=4">'
+    set_cell(data_copy / "cities.csv", "city_code", "shenzhen", "name_en", city)
     site = tmp_path / "site"
     summary = pipeline.build(["02_cases"], langs=("en",), params={"data_dir": str(data_copy)}, site=site, jobs=1, progress=False)
     assert summary.ok, summary.render()
+    index = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "<script" not in index and "<img" not in index and "\\u003cscript\\u003e" in index
+
     page, errors, outside = visit(browser, site / "en" / "02_cases.html")
     assert page.evaluate("window.__xss === undefined")
-    assert "<script>window.__xss = 1</script>" in page.inner_text("body")
-    assert not outside
+    assert f"Zyxwv {evil}" in page.inner_text("body")
+
+    # search: the result's snippet shows the markup as text
+    page.fill("#gba-search-q", "zyxwv")
+    page.wait_for_function("() => document.querySelector('form.gba-search').dataset.query === 'zyxwv'")
+    results = page.locator(".gba-search-results")
+    assert evil in results.inner_text()
+    assert results.locator("img, script").count() == 0
+
+    # the explorer: a filtered row and a menu option, as text
+    wrap = page.locator("#tab-2-3")
+    wrap.get_by_label("Find in the table").fill("zyxwv")
+    page.wait_for_function("() => document.querySelectorAll('#tab-2-3 tbody tr').length === 1")
+    assert evil in wrap.locator("tbody").inner_text()
+    menu = wrap.get_by_label("Technologies", exact=True)
+    assert tech in menu.inner_text()
+    menu.select_option(tech)
+    wrap.locator("thead th").nth(1).locator(".dt-column-order").click()
+
+    # tooltips: the city's link on the map and the heatmap's cells carry the names as text
+    titles = page.evaluate("() => [...document.querySelectorAll('svg title')].map(t => t.textContent)")
+    assert any(t.startswith(city + ":") for t in titles), "the map's tooltip of the city"
+    assert any(t.startswith(tech + " × ") for t in titles), "the technology × domain heatmap's tooltip"
+    assert page.locator("figure svg img, figure svg script").count() == 0
+    page.locator("#fig-2-6 svg").hover()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss === undefined")
+    assert not errors and not outside, (errors, outside)
     page.close()
 
 

@@ -104,3 +104,57 @@ def test_english_values_are_normalised():
 
     assert rendered(1.8e12, "CNY", "exact", "en") == "CNY 1.8 trillion"
     assert rendered(5e10, "CNY", "over", "en") == "over CNY 50 billion"
+
+
+def test_the_map_links_each_city_once_and_the_link_names_it(ds, labels):
+    """One link per city (a city of many islands is one shape), its <title> inside the link: the name a screen reader
+    reads and the tooltip on hover or focus, in the figure's language; links open in the same window."""
+    import json
+    import re
+    from html import unescape
+
+    from gba_utils.research.images import svg_bytes
+
+    geo = json.loads((ds.directory / "geo" / "gba_cities.geojson").read_text(encoding="utf-8"))
+    counts = ds.cases["city_code"].value_counts()
+    links = {c: f"10_city_profile__city-{c}.html" for c in ds.cities["city_code"]}
+    svg = svg_bytes(F.city_map(geo, ds.cities, counts, labels, links=links)).decode("utf-8")
+    found = dict(re.findall(r'<a xlink:href="10_city_profile__city-(\w+)\.html">\s*<title>([^<]*)</title>', svg))
+    assert len(re.findall(r"<a ", svg)) == len(found) == len(ds.cities)
+    for code, title in found.items():
+        n = int(counts.get(code, 0))
+        key = "tip_city_one" if n == 1 else "tip_city"
+        assert unescape(title) == labels.say(key, city=labels("city", code), n=n)
+    assert "target=" not in svg
+
+
+def test_every_cell_and_bar_tells_its_exact_value(ds, labels):
+    import re
+    from html import unescape
+
+    from gba_utils.research.images import svg_bytes
+
+    table = A.crosstab(ds.cases, "domain", "tier", labels, "domain", "tier")
+    titles = [unescape(t) for t in re.findall(r"<title>([^<]*)</title>", svg_bytes(F.crosstab_heatmap(table, labels)).decode())]
+    expected = [labels.say("tip_cell", row=r, column=c, n=int(table.loc[r, c])) for r in table.index for c in table.columns]
+    assert titles == expected
+    stacked = A.practice_by_rec(ds.case_links, ds.cases, ds.measures, ds.recommendations, labels)
+    titles = [unescape(t) for t in re.findall(r"<title>([^<]*)</title>", svg_bytes(F.stacked_bars(stacked, labels)).decode())]
+    expected = [
+        labels.say("tip_cell", row=r, column=c, n=int(stacked.loc[r, c]))
+        for c in stacked.columns
+        for r in stacked.index
+        if stacked.loc[r, c]
+    ]
+    assert titles == expected
+
+
+def test_the_table_behind_a_chart_marks_only_words_in_the_other_language():
+    """The keyboard's and screen reader's route to a chart's values: numbers are read in the page's language; a name
+    kept in Chinese on an English page is marked as Chinese."""
+    from gba_utils import languages
+    from gba_utils.pipeline import exhibits
+
+    table = exhibits._data_table(",Cases\nDigital government,12\n粤省心,3\n", languages.get("en"))
+    assert "<td>12</td>" in table and "<td>3</td>" in table
+    assert '<td><span lang="zh-Hans">粤省心</span></td>' in table

@@ -1,4 +1,5 @@
-"""What every page shares: the stylesheet, the web font and the data downloads.
+"""What every page shares: the stylesheet, the scripts (search, the table explorer and the libraries they use), the
+web font and the data downloads.
 
 The web font is a subset of the bundled Noto Sans SC holding every character a page can show. That set is known before
 any notebook runs (:func:`site_characters`), so the font is made beside the kernels rather than after them.
@@ -16,6 +17,11 @@ from .exports import export_all
 
 FONT_FILE = "noto-sans-sc-subset.woff"
 PACKAGE = Path(__file__).resolve().parent.parent
+#: Our scripts (templates/), copied into the site's assets/.
+SCRIPTS = ("search.js", "explore.js")
+#: Libraries vendored unmodified under templates/vendor/<name>/ with their LICENSE and VERSION; copied whole into the
+#: site's assets/vendor/<name>/, so each licence travels with its code.
+VENDORED = ("minisearch", "datatables")
 
 
 def site_characters(data_dirs=()) -> str:
@@ -24,7 +30,7 @@ def site_characters(data_dirs=()) -> str:
     chars = set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
     sources = (
         list(paths.NOTEBOOKS.glob("*.ipynb"))
-        + list(Path(paths.TEMPLATES).glob("*"))
+        + [p for p in Path(paths.TEMPLATES).glob("*") if p.is_file()]
         + sorted(PACKAGE.rglob("*.py"))
         + languages.files()
     )
@@ -38,6 +44,26 @@ def site_characters(data_dirs=()) -> str:
 
 def write_stylesheet(site: Path) -> None:
     atomic_write(site / "assets" / "gba.css", (Path(paths.TEMPLATES) / "gba.css").read_bytes())
+
+
+def _vendored() -> list[Path]:
+    return [f for lib in VENDORED for f in sorted((Path(paths.TEMPLATES) / "vendor" / lib).iterdir()) if f.is_file()]
+
+
+def write_scripts(site: Path) -> None:
+    """The pages' scripts and the vendored libraries, into ``assets/`` (about 230 KB, copied on every build that
+    publishes; the search index is written by :mod:`.search`)."""
+    for name in SCRIPTS:
+        atomic_write(site / "assets" / name, (Path(paths.TEMPLATES) / name).read_bytes())
+    for f in _vendored():
+        atomic_write(site / "assets" / "vendor" / f.parent.name / f.name, f.read_bytes())
+
+
+def static_inputs() -> dict[str, str]:
+    """Hashes of the files that shape the site's assets beyond the pages (a site whose pages are all current is
+    published again when one changes): the vendored libraries and the code that writes the search index."""
+    files = [*_vendored(), PACKAGE / "pipeline" / "search.py", PACKAGE / "pipeline" / "assets.py"]
+    return {paths.relative(f): sha(f.read_bytes()) for f in files}
 
 
 def write_assets(site: Path, data_dir: Path, chars: str, carry=None) -> None:

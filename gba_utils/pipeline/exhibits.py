@@ -20,6 +20,7 @@ import nbformat
 from .. import languages
 from ..research.text import mixed
 
+LETTERS = re.compile(r"[^\W\d_]")
 XLINK = re.compile(r'<a xlink:href="([^"]+)"[^>]*>(.*?)</a>', re.S)
 #: A reference in the narrative: ``[Figure 3](#fig:cases-map)``, ``[Table 1](#tab:cases-recount)``, ``[Guangzhou](#fact:top_city)``.
 REFERENCE = re.compile(r'<a href="#(fig|tab|fact):([\w-]+)">(.*?)</a>', re.S)
@@ -79,6 +80,8 @@ def _data_table(text: str, lang) -> str:
         return ""
 
     def cell(text: str) -> str:
+        if not LETTERS.search(text):  # a number belongs to no language: a screen reader reads it in the page's
+            return html.escape(text)
         marked = mixed(text, lang.code)  # printed forms kept in the report's own language are marked as such
         return marked.html() if hasattr(marked, "html") else html.escape(text)
 

@@ -36,8 +36,8 @@ from ..data import data_version, load
 from ..errors import BuildInterrupted, NotebookFailed, ParameterError
 from ..files import atomic_write, sha
 from ..research.params import check
-from . import cache, exhibits
-from .assets import site_characters, write_assets, write_stylesheet
+from . import cache, exhibits, search
+from .assets import site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
 from .kernels import execute, kernel_env
 from .pages import render_page, write_index
 from .plan import Job, declared_parameters, plan
@@ -163,6 +163,8 @@ def run_job(
         for rel, data in sorted(files.items()):  # the figures to take away, beside the page
             atomic_write(Path(stage) / rel, data)
         atomic_write(Path(stage) / job.page, page)
+        if search.indexed(job):
+            search.documents(Path(stage), job.page, page)  # read here, in parallel; the build only collects them
         cache.record(job, inputs, page, title)
         return Result(
             job,
@@ -238,9 +240,13 @@ def carried_jobs(manifest: dict, requested: list[Job], data_dir: str | None) -> 
 
 
 def site_inputs() -> str:
-    """What shapes the site beyond its pages (index, stylesheet, language records): a site whose pages are all current
-    is rebuilt when this changes."""
-    return sha(json.dumps([cache.render_inputs({"cells": []}, False), cache.package_versions()], sort_keys=True).encode())
+    """What shapes the site beyond its pages (index, stylesheet, scripts, search index, language records): a site whose
+    pages are all current is rebuilt when this changes."""
+    return sha(
+        json.dumps(
+            [cache.render_inputs({"cells": []}, False), cache.package_versions(), static_inputs()], sort_keys=True
+        ).encode()
+    )
 
 
 # ------------------------------------------------------------------ workers
@@ -389,6 +395,8 @@ def build(
         if summary.unchanged:
             return summary
         write_stylesheet(stage)
+        write_scripts(stage)
+        search.write_index(stage, [r.job.page for r in summary.results if search.indexed(r.job)])
         records = [{"job": r.job, "title": r.title} for r in summary.results]
         atomic_write(stage / "index.html", write_index(ds, records))
         write_manifest(

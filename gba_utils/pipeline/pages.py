@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import json
 import re
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
 from ..data import codes, data_version
 from ..data.schema import BY_NAME, TABLES
-from ..research.outputs import DATA_FOR
+from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
-from . import exhibits
+from . import exhibits, search
 from .plan import Job
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
@@ -225,12 +226,63 @@ def front_html(job: Job, site: set[str], ds_dir) -> str:
     )
 
 
+TABLE_WRAP = '<div class="gba-table-wrap" id="{anchor}"'
+HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+
+
+def _column(item, heads: list[str], key: str, lang) -> str:
+    """The position of the data column ``key`` among a table's headers (found by its header in ``lang``)."""
+    header = lang.columns.get(key, key)
+    hits = [i for i, h in enumerate(heads) if h == header]
+    if len(hits) != 1:
+        raise ValueError(
+            f"table {item.key!r}: explore names the column {key!r}, whose header {header!r} appears {len(hits)} times "
+            f"in the table's headers {heads}; expected once"
+        )
+    return str(hits[0])
+
+
+def mark_explorable(nb: nbformat.NotebookNode, lang) -> bool:
+    """Mark the long tables readers may sort and filter (``explore`` in the outputs registry) for the page's script:
+    ``data-explore-selects`` and ``data-explore-lists`` on the table's wrapper hold the positions of the columns that
+    get a drop-down. Columns are found by their header in the page's language; a registry entry naming a column the
+    table does not have (or has twice) is an error. Returns whether the page has such a table."""
+    found = False
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = out.get("metadata", {}).get("gba", {})
+            item = BY_KEY.get(meta.get("key", "")) if meta.get("kind") == "table" else None
+            text = out.get("data", {}).get("text/html", "")
+            if item is None or item.explore is None or "<table" not in text:  # a table with no rows is a note
+                continue
+            heads = [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in HEADER_CELL.findall(text.split("</thead>")[0])]
+            selects = " ".join(_column(item, heads, k, lang) for k in item.explore.selects)
+            lists = " ".join(_column(item, heads, k, lang) for k in item.explore.lists)
+            marker = TABLE_WRAP.format(anchor=meta["anchor"])
+            if marker not in text:
+                raise ValueError(f"table {item.key!r}: no {marker}> in its output, so it cannot be explored")
+            out.data["text/html"] = text.replace(
+                marker, f'{marker} data-explore-selects="{selects}" data-explore-lists="{lists}"', 1
+            )
+            found = True
+    return found
+
+
+def script_strings(lang) -> str:
+    """The words the page's scripts say (search and the table explorer), as JSON that is safe inside ``<script>``."""
+    strings = {k: v for k, v in lang.ui.items() if k.startswith(("search_", "explore_"))}
+    strings["list_sep"] = lang.list_sep
+    strings["lang_names"] = {languages.get(c).html_lang: languages.get(c).name for c in languages.LANGS}
+    return search.js_escape(json.dumps(strings, ensure_ascii=False, sort_keys=True))
+
+
 def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[str, str, dict[str, bytes]]:
     """HTML of one executed notebook, its title, and the files it brings (figures to take away, by path in the site).
 
     ``site`` holds the paths of every page of the site it belongs to."""
     lang = languages.get(job.lang)
     shown = select_cells(nb, job.lang, job.show_code)
+    explore = mark_explorable(shown, lang)
     refs = exhibits.references(shown)
     shown, files = exhibits.assemble(exhibits.drop_facts(shown), job, site)
     body = exhibits.resolve(link_notebooks(render_body(shown, job.show_code), job, site), refs, lang.ui["omitted"])
@@ -268,6 +320,9 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
             home_href=home,
             twins=[{"lang": languages.get(t.lang), "href": f"{up}{t.page}"} for t in near["twins"]],
             css_href=f"{up}assets/gba.css",
+            up=up,
+            explore=explore,
+            script_strings=script_strings(lang),
             edition=params.get("edition"),
             version=version,
             citation=citation(lang, version),

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..languages import Language
@@ -385,15 +386,17 @@ def city_map(
         geom = feat["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         n = int(counts.get(code, 0))
-        for poly in polys:
-            ring = np.asarray(poly[0])
+        rings = [np.asarray(poly[0]) for poly in polys]
+        for ring in rings:
             xs += list(ring[:, 0])
             ys += list(ring[:, 1])
-            patch = Polygon(ring, closed=True, facecolor=shade(n), edgecolor="white", linewidth=0.8)
-            if links and code in links:
-                patch.set_url(links[code])
-            ax.add_patch(patch)
-            _tip(fig, patch, labels.say("tip_city", city=labels("city", code), n=n))
+        # one shape per city, however many islands it has: one link, one stop for the keyboard, one name
+        shape = Path.make_compound_path(*(Polygon(ring, closed=True).get_path() for ring in rings))
+        patch = PathPatch(shape, facecolor=shade(n), edgecolor="white", linewidth=0.8)
+        if links and code in links:
+            patch.set_url(links[code])
+        ax.add_patch(patch)
+        _tip(fig, patch, labels.say("tip_city_one" if n == 1 else "tip_city", city=labels("city", code), n=n))
     if highlight:
         for feat in geo["features"]:
             if feat["properties"]["city_code"] == highlight:

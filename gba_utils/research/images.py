@@ -23,9 +23,16 @@ def svg_bytes(fig, prefix: str = "") -> bytes:
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue().decode("utf-8")
     for gid, tip in getattr(fig, "gba_tips", {}).items():
+        # inside the link when the artist has one (matplotlib's set_url): the title then names the link for a screen
+        # reader and shows on hover and focus
         svg = re.sub(
-            rf'(<g id="{re.escape(gid)}"[^>]*>)', lambda m, t=tip: f"{m.group(1)}\n  <title>{escape(t)}</title>", svg, count=1
+            rf'(<g id="{re.escape(gid)}"[^>]*>(?:\s*<a [^>]*>)?)',
+            lambda m, t=tip: f"{m.group(1)}\n  <title>{escape(t)}</title>",
+            svg,
+            count=1,
         )
+    # matplotlib opens every link in a new window; a link to another page of the site opens where the reader is
+    svg = re.sub(r'(<a xlink:href="[^"]*") target="_blank"', r"\1", svg)
     svg = svg[svg.index("<svg") :]  # the XML declaration and doctype are for files; inline in HTML they are not allowed
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)  # RDF about the file, not the chart
     if prefix:

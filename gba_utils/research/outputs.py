@@ -14,6 +14,23 @@ from .. import languages
 
 
 @dataclass(frozen=True)
+class Explore:
+    """How readers may sort and filter a long table in the site: every column sorts and a text box filters the rows;
+    ``selects`` (data columns, as the table function names them) get a drop-down of their values, and those in
+    ``lists`` hold a list (``Big data、Blockchain``) whose items are the options. The static table stays as it is (in
+    JupyterLab too); the build marks it for the page's script (:mod:`gba_utils.pipeline.pages`)."""
+
+    selects: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+
+
+CASES = Explore(("city_code", "domain", "tier", "admin_level", "technologies"), lists=("technologies",))
+CLAIMS = Explore(("kind", "ref_year"))
+OUTCOMES = Explore(("kind",))
+POLICIES = Explore(("jurisdiction", "policy_kind"))
+
+
+@dataclass(frozen=True)
 class Item:
     key: str
     kind: str  # figure | table
@@ -21,6 +38,7 @@ class Item:
     sections: tuple[str, ...]
     function: str  # the gba_utils function(s) that make it
     credit: str = ""  # a credit line that must travel with the output (ui key "credit_<credit>"), e.g. map boundaries
+    explore: Explore | None = None  # a long table readers may sort and filter in the site
 
     def title(self, lang: str) -> str:
         """The title in one language."""
@@ -35,9 +53,9 @@ ITEMS: tuple[Item, ...] = (
     Item("overview-headline", "table", "00_overview", ("2.1", "A"), "analysis.headline"),
     Item("overview-domain-tier", "figure", "00_overview", ("2.1", "A"), "analysis.crosstab + figures.stacked_bars"),
     Item("bg-policy-timeline", "figure", "01_background", ("1.1", "1.2"), "figures.policy_timeline"),
-    Item("bg-policies", "table", "01_background", ("1", "2", "3"), "analysis.policy_table"),
+    Item("bg-policies", "table", "01_background", ("1", "2", "3"), "analysis.policy_table", explore=POLICIES),
     Item("bg-money", "figure", "01_background", ("1.2.1", "1.2.2.2", "2.5.3"), "figures.indicator_chart"),
-    Item("bg-infrastructure", "table", "01_background", ("1.2.1", "1.2.2", "2.5.3"), "analysis.claims_table"),
+    Item("bg-infrastructure", "table", "01_background", ("1.2.1", "1.2.2", "2.5.3"), "analysis.claims_table", explore=CLAIMS),
     Item("bg-talent", "figure", "01_background", ("1.2.3",), "figures.indicator_chart"),
     Item("bg-talent-table", "table", "01_background", ("1.2.3",), "analysis.claims_table"),
     Item("cases-recount", "table", "02_cases", ("2.1", "A"), "analysis.recount"),
@@ -48,8 +66,8 @@ ITEMS: tuple[Item, ...] = (
     Item("cases-city-domain", "figure", "02_cases", ("2.1", "A"), "analysis.crosstab + figures.crosstab_heatmap"),
     Item("cases-tech-domain", "figure", "02_cases", ("2", "A"), "analysis.technology_domain + figures.crosstab_heatmap"),
     Item("cases-map", "figure", "02_cases", ("2.1", "A"), "figures.city_map", credit="map"),
-    Item("cases-catalogue", "table", "02_cases", ("A",), "analysis.catalogue"),
-    Item("cases-outcomes", "table", "02_cases", ("2", "A"), "analysis.outcomes"),
+    Item("cases-catalogue", "table", "02_cases", ("A",), "analysis.catalogue", explore=CASES),
+    Item("cases-outcomes", "table", "02_cases", ("2", "A"), "analysis.outcomes", explore=OUTCOMES),
     Item("problems-tree", "table", "03_problems", ("3",), "analysis.problem_tree"),
     Item("problems-evidence", "figure", "03_problems", ("3", "4", "A"), "analysis.problem_evidence + figures.stacked_bars"),
     Item("problems-evidence-table", "table", "03_problems", ("3", "4", "A"), "analysis.problem_evidence_table"),
@@ -61,15 +79,22 @@ ITEMS: tuple[Item, ...] = (
     Item("recs-cases-by-rec", "figure", "04_recommendations", ("4", "A"), "analysis.practice_by_rec + figures.stacked_bars"),
     Item("recs-conclusion", "table", "04_recommendations", ("3", "4", "5"), "analysis.conclusion_table"),
     Item("audit-verdicts", "figure", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_counts + figures.stacked_bars"),
-    Item("audit-checks", "table", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_table"),
-    Item("audit-decisions", "table", "05_audit", ("2", "A"), "audit.decisions_table"),
+    Item(
+        "audit-checks",
+        "table",
+        "05_audit",
+        ("1", "2", "A"),
+        "audit.run + audit.verdict_table",
+        explore=Explore(("kind", "verdict")),
+    ),
+    Item("audit-decisions", "table", "05_audit", ("2", "A"), "audit.decisions_table", explore=Explore()),
     Item("audit-outside", "table", "05_audit", (), "audit.outside_table"),
     Item("profile-facts", "table", "10_city_profile", ("2.1", "A"), "analysis.city_facts"),
     Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map", credit="map"),
     Item("profile-cases", "table", "10_city_profile", ("A",), "analysis.catalogue"),
-    Item("profile-outcomes", "table", "10_city_profile", ("2", "A"), "analysis.outcomes"),
+    Item("profile-outcomes", "table", "10_city_profile", ("2", "A"), "analysis.outcomes", explore=OUTCOMES),
     Item("profile-indicators", "table", "10_city_profile", ("1", "2"), "analysis.city_claims"),
-    Item("profile-policies", "table", "10_city_profile", ("1", "2", "3"), "analysis.policy_table"),
+    Item("profile-policies", "table", "10_city_profile", ("1", "2", "3"), "analysis.policy_table", explore=POLICIES),
 )
 
 #: The tables behind each page, linked from it as CSV and XLSX downloads.

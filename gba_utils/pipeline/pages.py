@@ -18,7 +18,7 @@ import jinja2
 import nbformat
 
 from .. import languages, paths
-from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL, pdf_edition
 from ..data import codes, data_version
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import DATA_FOR
@@ -221,6 +221,13 @@ def front_html(job: Job, site: set[str], ds_dir) -> str:
             tables=tables,
             up=up,
             datapackage=(Path(ds_dir) / "datapackage.json").exists(),
+            # the PDF editions the build makes (this language's first), and how to cite the work
+            pdfs=[
+                {"lang": languages.get(code), "href": f"{up}{pdf_edition(code)}"}
+                for code in (job.lang, *languages.others(job.lang))
+                if pdf_edition(code) in site
+            ],
+            cite=exhibits.work_citations(lang, data_version(ds_dir), _package_version()),
         )
     )
 

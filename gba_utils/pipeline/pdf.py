@@ -147,6 +147,11 @@ class Chapter:
     sections: list[dict] = field(default_factory=list)
 
 
+def _text(fragment: str) -> str:
+    """The words of an HTML fragment as plain text (the template escapes them again)."""
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
 def _main(text: str, page: str) -> str:
     found = MAIN.search(text)
     if not found:
@@ -167,7 +172,7 @@ def _chapters(stage: Path, code: str) -> list[Chapter]:
         ch = Chapter(page, f"e{i}")
         ch.body = _main(text, page)
         title = PAGE_TITLE.search(ch.body)
-        ch.title = re.sub(r"<[^>]+>", "", title.group(1)).strip() if title else name
+        ch.title = _text(title.group(1)) if title else name
         outside = "".join(SVG.split(ch.body)[::2])
         ch.ids = {old: f"{ch.key}--{old}" for _, old, _ in ID.findall(outside) if not old.startswith(UNIQUE)}
         chapters.append(ch)
@@ -235,7 +240,7 @@ def edition(stage: Path, code: str, font_url: str) -> Edition:
     targets = []
     for ch in chapters:
         ch.body = _rewrite(ch, by_page)
-        ch.sections = [{"id": hid, "text": re.sub(r"<[^>]+>", "", text).strip()} for hid, text in H2.findall(ch.body)]
+        ch.sections = [{"id": hid, "text": _text(text)} for hid, text in H2.findall(ch.body)]
         targets += [ch.key] + [s["id"] for s in ch.sections]
     css = FONT_FACE.sub("", (Path(paths.TEMPLATES) / "gba.css").read_text(encoding="utf-8"))
     css = f'@font-face {{ font-family: "GBA Noto Sans SC"; src: url("{font_url}") format("truetype"); }}\n{css}'

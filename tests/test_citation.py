@@ -154,6 +154,8 @@ def test_a_figures_csv_loses_a_bare_row_number_column_only():
     assert exhibits._figure_csv(",City,Cases\n0,Shenzhen,3\n1,Zhuhai,2\n") == "City,Cases\nShenzhen,3\nZhuhai,2\n"
     kept = ",Government,Society\nShenzhen,3,1\nZhuhai,2,0\n"  # a crosstab's row labels are data
     assert exhibits._figure_csv(kept) == kept
+    shown = exhibits._data_table(",City,Cases\n0,Shenzhen,3\n", languages.get("en"))  # the page's table agrees
+    assert '<th scope="col"></th>' not in shown and "<td>0</td>" not in shown and "Shenzhen" in shown
 
 
 @pytest.mark.parametrize("code", languages.LANGS)

@@ -84,8 +84,9 @@ def drop_facts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _data_table(text: str, lang) -> str:
-    """The CSV behind a chart as a small HTML table (the build's workers carry no pandas)."""
-    rows = list(csv.reader(io.StringIO(text)))
+    """The CSV behind a chart as a small HTML table (the build's workers carry no pandas), without pandas' bare row
+    numbers, like the CSV a reader takes away."""
+    rows = _without_row_numbers(list(csv.reader(io.StringIO(text))))
     if not rows:
         return ""
 
@@ -287,10 +288,14 @@ def csv_text(rows: list[list[str]]) -> str:
 def _figure_csv(text: str) -> str:
     """A chart's CSV as a reader takes it away: a bare row number column (pandas' default index) left out, text cells
     made safe for spreadsheets."""
-    rows = list(csv.reader(io.StringIO(text)))
+    return csv_text(_without_row_numbers(list(csv.reader(io.StringIO(text)))))
+
+
+def _without_row_numbers(rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` without a first column that has no header and counts 0, 1, 2, ... (pandas' default index)."""
     if rows and rows[0] and rows[0][0] == "" and [r[0] for r in rows[1:] if r] == [str(i) for i in range(len(rows) - 1)]:
-        rows = [r[1:] for r in rows]
-    return csv_text(rows)
+        return [r[1:] for r in rows]
+    return rows
 
 
 # ------------------------------------------------------------------ citations

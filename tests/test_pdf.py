@@ -221,6 +221,10 @@ def test_the_front_pages_link_both_editions_and_the_manifest_records_them(site):
         links = re.findall(r'<a href="([^"]+\.pdf)"', front)
         assert links == [f"../{pdf_edition(c)}" for c in (code, *languages.others(code))], links
         assert all((site / code / link).resolve().is_file() for link in links)
+    root = (site / "index.html").read_text(encoding="utf-8")  # the language chooser offers each PDF in its section
+    for code in languages.LANGS:
+        section = re.search(rf'<section class="edition" lang="{languages.get(code).html_lang}">(.*?)</section>', root, re.S)
+        assert f'<a class="edition-pdf" href="{pdf_edition(code)}"' in section.group(1), code
     manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
     for code in languages.LANGS:
         record = manifest["pdfs"][pdf_edition(code)]
@@ -281,7 +285,7 @@ def test_a_build_without_chromium_publishes_the_site_and_says_how_to_get_the_pdf
     out = summary.render()
     assert "PDF editions not made" in out and "apt-get install chromium" in out and "GBA_CHROMIUM" in out
     assert not (site / "pdf").exists()
-    for code in languages.LANGS:
-        assert ".pdf" not in (site / code / "index.html").read_text(encoding="utf-8")
+    for page in [f"{code}/index.html" for code in languages.LANGS] + ["index.html"]:
+        assert ".pdf" not in (site / page).read_text(encoding="utf-8"), page
     again = orchestrate.build(site=site, jobs=2, progress=False)  # nothing to do: still says it
     assert not again.published and "PDF editions not made" in again.render()

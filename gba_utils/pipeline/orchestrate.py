@@ -380,7 +380,7 @@ def build(
             return summary
         write_stylesheet(stage)
         records = [{"job": r.job, "title": r.title} for r in summary.results]
-        atomic_write(stage / "index.html", write_index(ds, records))
+        atomic_write(stage / "index.html", write_index(ds, records, editions))
         try:  # printed from the staged pages, so the PDFs are part of the version they belong to
             made = pdf.write_editions(stage, editions, manifest.get("pdfs", {}), lambda rel: store.carry(rel, stage))
         except pdf.PdfFailed as exc:

@@ -287,12 +287,14 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
     return html_text, title, files
 
 
-def write_index(ds, pages: list[dict]) -> bytes:
-    """The site's root page: it offers each language's edition (its front page, or its first page without one)."""
+def write_index(ds, pages: list[dict], pdfs: dict[str, str] | None = None) -> bytes:
+    """The site's root page: it offers each language's edition (its front page, or its first page without one) and
+    its PDF edition when the build makes one (``pdfs``: language -> path in the site)."""
     editions = []
     for code in languages.LANGS:
         built = [p["job"].page for p in pages if p["job"].out_dir == code]
         if built:
             front = f"{code}/{FRONT}.html"
-            editions.append({"lang": languages.get(code), "href": front if front in built else built[0]})
+            edition = {"lang": languages.get(code), "href": front if front in built else built[0]}
+            editions.append(edition | {"pdf": (pdfs or {}).get(code)})
     return _env().get_template("index.html.j2").render(editions=editions, version=ds.version).encode("utf-8")

@@ -83,6 +83,17 @@ def test_the_edition_keeps_text_from_the_pages_inert_and_escaped_once(tmp_path):
         assert f"T{i} {bad}" in contents and f"S{i} {bad}" in contents, i
 
 
+def test_chromiums_dom_node_ids_are_renumbered_by_rank():
+    """The tagged PDF names structure elements after DOM node ids that shift between prints; by rank they do not."""
+    one = b"<</S /TH /ID (node00000239)>> <</S /TH /ID (node00000120)>> /IDTree <</Names [(node00000120) 5 0 R (node00000239) 6 0 R]>>"
+    two = one.replace(b"239", b"246").replace(b"120", b"127")
+    fixed = pdf.fix_node_ids(one)
+    assert fixed == pdf.fix_node_ids(two) and len(fixed) == len(one)
+    assert fixed == (
+        b"<</S /TH /ID (node00000002)>> <</S /TH /ID (node00000001)>> /IDTree <</Names [(node00000001) 5 0 R (node00000002) 6 0 R]>>"
+    )
+
+
 # ------------------------------------------------------------------ the editions of the whole site
 
 CHROMIUM_MISSING = pdf.missing()

@@ -20,9 +20,10 @@ figures and table rows are kept whole (``@media print`` in ``gba.css``).
   subset with its outlines converted to TrueType (fontTools' cu2qu, as fontTools' ``otf2ttf`` snippet does; cached in
   ``build/pdf/``). Other text uses the fonts of a private fontconfig (Liberation, else DejaVu), so the result does not
   depend on what else the machine has installed.
-- **Byte-stable.** Chromium writes the time of printing into the PDF's Info dictionary (``/CreationDate`` and
-  ``/ModDate``) and nothing else that changes from one print to the next; both entries are overwritten with spaces of
-  the same length, so every offset in the file stays valid and the PDF is otherwise the bytes Chromium wrote.
+- **Byte-stable.** Chromium writes two things that change from one print to the next: the time of printing in the
+  Info dictionary (``/CreationDate`` and ``/ModDate``), overwritten with spaces of the same length, and the DOM node
+  ids it names structure elements by in the tagged PDF's structure tree (``/ID (node00000239)`` and the ``/IDTree``
+  keys), renumbered by rank at the same width; every offset in the file stays valid and the PDF is otherwise the bytes Chromium wrote.
 - **Cache.** An edition's inputs are hashed (the assembled HTML, which holds every page and the stylesheet; the print
   font; the fontconfig and its fonts; Chromium's version; this module; the versions of playwright and pypdf). When the
   site's manifest records the same hash, the published PDF is carried into the new version (a hard link) and Chromium
@@ -397,6 +398,21 @@ def fix_dates(data: bytes) -> bytes:
     return data[:offset] + obj + data[end:]
 
 
+NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def fix_node_ids(data: bytes) -> bytes:
+    """Renumber the structure tree's ``(node########)`` names 1, 2, 3, ... in the order of their values.
+
+    In a tagged PDF Chromium names structure elements after its internal DOM node ids (each element's ``/ID`` and the
+    keys of the tree's ``/IDTree``), which count every node the browser process has made, so they shift from one
+    print to the next. Mapped by rank, every name keeps its width (every offset in the file stays valid), every
+    reference still meets its element, and the ID tree stays sorted; two prints of the same pages give the same bytes.
+    """
+    order = {old: b"%08d" % rank for rank, old in enumerate(sorted(set(NODE_ID.findall(data)), key=int), 1)}
+    return NODE_ID.sub(lambda m: b"(node" + order[m.group(1)] + b")", data)
+
+
 def destinations(data: bytes) -> dict[str, int]:
     """Each named destination of a PDF (a link target: an id of the edition) and its page, counted from 1."""
     from pypdf import PdfReader
@@ -438,7 +454,7 @@ async def _print_one(browser, ed: Edition, folder: Path) -> tuple[bytes, int]:
         await page.close()
     from pypdf import PdfReader
 
-    return fix_dates(data), len(PdfReader(io.BytesIO(data)).pages)
+    return fix_node_ids(fix_dates(data)), len(PdfReader(io.BytesIO(data)).pages)
 
 
 async def _print_all(editions: list[Edition], binary: str, folder: Path) -> list[tuple[bytes, int, float]]:

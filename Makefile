@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup nbdime reports lab test test-fast notebooks validate datapackage lock clean
+.PHONY: help setup nbdime reports pdf lab test test-fast notebooks validate datapackage lock clean
 
 help: ## Show this help
 	@echo "GBA Digital Governance Report 2022 - reproducible notebooks"
@@ -55,6 +55,11 @@ ARGS ?=
 
 reports: $(STAMP) ## Build every page into reports/; options for gba-report build go in ARGS, e.g. ARGS="-p city=shenzhen --lang en"
 	$(BIN)/gba-report build --city-profiles $(ARGS)
+
+# The PDF editions: gba-report build makes them whenever Chromium and Playwright are there (make reports too, and says
+# how to get them when not); make pdf insists, and fails with that message.
+pdf: $(STAMP) ## Build the site with each language's PDF edition (reports/pdf/); needs Chromium (apt-get install chromium)
+	$(BIN)/gba-report pdf
 
 # JupyterLab's port on 127.0.0.1 (make lab LAB_PORT=8890); LAB_BROWSER=1 also opens a browser
 LAB_PORT ?= 8888

@@ -18,7 +18,8 @@ EXIT_CODES = {
     0: "success",
     1: "a notebook failed: the site keeps its previous version of that page, or stays as it was"
     " (verify-source: printed forms not found and not explained)",
-    2: "bad input (data, parameters, a notebook name, the output folder): stopped before any kernel, nothing changed",
+    2: "bad input (data, parameters, a notebook name, the output folder; for pdf: no Chromium or Playwright): stopped"
+    " before any kernel, nothing changed",
     130: "interrupted (Ctrl-C or SIGTERM): the site stays as it was",
 }
 INTERRUPTED = "gba-report: interrupted; the site was not changed (pages finished so far are cached for the next build)."
@@ -141,6 +142,19 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    d = sub.add_parser(
+        "pdf",
+        help="build the site with the PDF edition of each language (reports/pdf/); needs Chromium and Playwright",
+        description="Build the site (the front page and every chapter in each language, and the pages it already has) "
+        "and print each language's edition as one PDF with Chromium: a title page, contents with page numbers, every "
+        "chapter. `gba-report build` makes the same PDFs whenever Chromium is there; this command fails when it is not.",
+        epilog=_exit_codes(),
+        formatter_class=fmt,
+    )
+    d.add_argument("--out", default=None, help="site folder (default reports/)")
+    d.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: number of cores)")
+    d.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     v = sub.add_parser(
         "validate",
         help="read and validate every data table and the geometry; list all problems at once",
@@ -243,6 +257,8 @@ def _run(args) -> int:
         if summary.ok:
             fastpath.record(request, site, summary.as_noop())
         return 0 if summary.ok else 1
+    if args.command == "pdf":
+        return _pdf(args)
     if args.command == "validate":
         from .data import load
 
@@ -267,6 +283,29 @@ def _run(args) -> int:
     for path in [*write_all(), write_figure_map()]:
         print(f"wrote {path}")
     return 0
+
+
+def _pdf(args) -> int:
+    from .pipeline import pdf
+    from .pipeline.orchestrate import build
+
+    why = pdf.missing()
+    if why:
+        print(f"gba-report pdf: the PDF editions cannot be made here: {why}.\nthe site was not changed.", file=sys.stderr)
+        return 2
+    summary = build(site=args.out, jobs=args.jobs, progress=not args.no_progress)
+    print(summary.render())
+    if not summary.ok:
+        return 1
+    from pathlib import Path
+
+    from . import paths
+
+    site = Path(args.out) if args.out else paths.REPORTS
+    made = [site / rel for rel in pdf.planned(frozenset(r.job.page for r in summary.results)).values()]
+    for path in made:
+        print(f"PDF edition: {paths.relative(path, follow_links=False)}")
+    return 0 if made and all(p.exists() for p in made) else 1
 
 
 if __name__ == "__main__":

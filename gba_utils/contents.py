@@ -26,3 +26,12 @@ def page_name(notebook: str, named: list[tuple[str, object]] | tuple = ()) -> st
 #: (www.pwccn.com; the report's own download page is reached from there).
 REPORT_TITLE_ZH = "粤港澳大湾区数字治理研究报告2022"
 REPORT_URL = "https://www.pwccn.com/"
+
+#: The pages of a language that its PDF edition holds, in order: the front page and every chapter (the city profiles
+#: are views of the same data by city and stay on the site).
+EDITION_PAGES: tuple[str, ...] = (FRONT,) + CHAPTERS
+
+
+def pdf_edition(lang: str) -> str:
+    """The PDF edition of one language, by its path in the site (``pdf/gba-digital-governance-zh.pdf``)."""
+    return f"pdf/gba-digital-governance-{lang}.pdf"

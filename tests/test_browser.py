@@ -217,6 +217,75 @@ def test_every_figure_is_sharp_and_can_be_opened_full_size(site, browser):
         page.close()
 
 
+#: Each figure and table as the reader meets it: its permalink, its take-away links and its citation.
+EXHIBITS = r"""() => [...document.querySelectorAll('figure.gba-figure, .gba-table-wrap[id]')].map(f => {
+  const cap = f.querySelector('.gba-caption, caption');
+  const cite = f.querySelector(':scope > figcaption > details.gba-cite, :scope > details.gba-cite');
+  return {
+    id: f.id, figure: f.tagName === 'FIGURE',
+    number: cap && cap.querySelector('.gba-number') ? cap.querySelector('.gba-number').textContent : '',
+    caption: cap ? cap.textContent : '',
+    permalink: [...f.querySelectorAll('a.permalink')].map(a => a.getAttribute('href')),
+    take: Object.fromEntries([...f.querySelectorAll('.gba-takeaway a[download]')].map(a =>
+      [a.textContent.trim(), a.href])),
+    dataHead: [...f.querySelectorAll('.gba-data-table thead th')].map(th => th.textContent.trim()),
+    cite: cite ? {summary: cite.querySelector('summary').textContent, open: cite.open} : null,
+  };
+})"""
+
+
+def test_every_figure_and_table_offers_its_image_data_and_citation(site, browser):
+    """Every figure offers SVG, PNG and CSV files that exist and are what they say, and every table its CSV; each has
+    a short permalink that takes keyboard focus, and a citation (line and BibTeX, in the page's language) naming its
+    number, title, permalink and data version, shown when the reader opens it."""
+    from gba_utils import languages
+    from gba_utils.contents import CHAPTERS, FRONT
+
+    seen = {"figure": 0, "table": 0}
+    for code in ("zh", "en"):
+        ui = languages.get(code).ui
+        for name in (FRONT, *CHAPTERS):
+            path = site / code / f"{name}.html"
+            page, errors, _ = visit(browser, path, 390)
+            version = page.get_attribute('meta[name="gba-data-version"]', "content")
+            for ex in page.evaluate(EXHIBITS):
+                where = (code, name, ex["id"])
+                kind = "figure" if ex["figure"] else "table"
+                seen[kind] += 1
+                assert re.fullmatch(r"(fig|tab)-(\d+|index)-\d+", ex["id"]), where  # short, readable, not percent-encoded
+                assert ex["permalink"] == [f"#{ex['id']}"], where
+                link = page.locator(f'[id="{ex["id"]}"] a.permalink').first
+                link.focus()
+                assert link.evaluate("a => a === document.activeElement"), where
+                box = link.bounding_box()
+                assert box and box["width"] >= 16 and box["height"] >= 16, (where, box)
+                files = {k: Path(unquote(urlparse(v).path)) for k, v in ex["take"].items()}
+                if ex["figure"]:
+                    assert set(files) == {"SVG", "PNG", "CSV"}, (where, files)
+                    assert files["PNG"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", where
+                    svg = files["SVG"].read_text(encoding="utf-8")
+                    assert svg.startswith("<?xml") and "<svg" in svg and "</svg>" in svg, where
+                else:
+                    assert set(files) == {"CSV"}, (where, files)
+                csv_head = files["CSV"].read_text(encoding="utf-8").splitlines()[0]
+                if ex["dataHead"]:
+                    assert csv_head.split(",") == ex["dataHead"], (where, csv_head, ex["dataHead"])
+                assert ex["cite"] == {"summary": ui[f"cite_{kind}"], "open": False}, (where, ex["cite"])
+                block = page.locator(f'[id="{ex["id"]}"] details.gba-cite').first
+                block.locator("summary").click()
+                line = block.locator(".gba-cite-line")
+                assert line.is_visible() and block.locator("pre.gba-bibtex").is_visible(), where
+                text, bib = line.inner_text(), block.locator("pre.gba-bibtex").inner_text()
+                for part in (ex["number"], f"{code}/{name}.html#{ex['id']}", version):
+                    assert part and part in text and part.replace("_", "\\_").replace("#", "\\#") in bib, (where, part)
+                title = ex["caption"].split(ex["number"], 1)[-1].rstrip("#").strip(" .:：。")
+                assert title[:12] in text, (where, title, text)
+                assert bib.startswith("@misc{") and "title" in bib and version in bib, where
+            assert not errors, (code, name, errors)
+            page.close()
+    assert seen["figure"] >= 10 and seen["table"] >= 10, seen
+
+
 def test_table_headers_stick_while_the_table_scrolls(site, browser):
     for width in (1366, 390):
         page, _, _ = visit(browser, site / "en" / "02_cases.html", width)
@@ -331,6 +400,14 @@ def test_text_from_data_is_escaped(tmp_path, data_copy, browser):
     page.locator("#fig-2-6 svg").hover()
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss === undefined")
+
+    # the take-away and the citations: every "cite this" opened, nothing runs; the table's CSV holds the name as text
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.__xss === undefined") and not page.query_selector("main img[src=x]")
+    csvs = page.eval_on_selector_all(".gba-table-wrap .gba-takeaway a[download]", "as => as.map(a => a.href)")
+    texts = [Path(unquote(urlparse(h).path)).read_text(encoding="utf-8") for h in csvs]
+    assert any(evil.replace('"', '""') in t for t in texts), csvs
     assert not errors and not outside, (errors, outside)
     page.close()
 

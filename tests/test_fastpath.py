@@ -137,3 +137,10 @@ def test_the_command_line_takes_the_shortcut_only_when_nothing_changed(tmp_path,
         [sys.executable, "-m", "gba_utils.cli", *args], capture_output=True, text=True, check=True, cwd=paths.ROOT
     ).stdout
     assert out.endswith(cli.SHORTCUT + "\n")
+
+
+def test_a_changed_gba_variable_misses_the_shortcut(repo, monkeypatch):
+    monkeypatch.delenv("GBA_CHROMIUM", raising=False)
+    fastpath.record(REQUEST, repo, "summary")
+    monkeypatch.setenv("GBA_CHROMIUM", "none")  # a build without the PDF editions is another build
+    assert fastpath.lookup(REQUEST, repo) is None

@@ -14,7 +14,7 @@ consider, so it can only be too cautious, never wrong:
 - the installed distributions and their versions (the names of the ``*.dist-info`` folders), the interpreter;
 - the published site: where ``reports`` points and the size and modification time of every file in it, and the
   build's cache manifests (a page edited by hand, or a cache folder removed, misses the shortcut);
-- the tools a build looks for on ``PATH`` (Chromium for the PDF editions).
+- the tools a build looks for on ``PATH`` (Chromium for the PDF editions) and the ``GBA_*`` environment variables.
 
 ``--force``, another data folder (``-p data_dir=…`` or ``GBA_DATA_DIR``) and any failed page skip the shortcut. On a hit the command prints
 the summary the last complete build would print as a no-op, marked as coming from the shortcut.
@@ -77,6 +77,8 @@ def fingerprint(request: dict, site: Path) -> str:
     h.update(f"{sys.version}\0{sys.executable}\0".encode())
     for tool in TOOLS:
         h.update(f"{tool}={shutil.which(tool)}\n".encode())
+    for name in sorted(k for k in os.environ if k.startswith("GBA_")):  # GBA_CHROMIUM, GBA_DATA_DIR, ...
+        h.update(f"{name}={os.environ[name]}\n".encode())
     _distributions(h)
     for root in (paths.NOTEBOOKS, paths.DATA, paths.PACKAGE):
         _tree(h, Path(root), contents=True)

@@ -36,7 +36,7 @@ from ..data import data_version, load
 from ..errors import BuildInterrupted, NotebookFailed, ParameterError
 from ..files import atomic_write, sha
 from ..research.params import check
-from . import cache, exhibits, search
+from . import cache, exhibits, pdf, search
 from .assets import site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
 from .kernels import execute, kernel_env
 from .pages import render_page, write_index
@@ -89,6 +89,7 @@ class Summary:
     published: str = ""  # the version readers now see ("" when the site was left as it was)
     unchanged: str = ""  # why the site was left as it was
     dropped: list[str] = field(default_factory=list)  # earlier pages whose parameters the data no longer allow
+    notes: list[str] = field(default_factory=list)  # the PDF editions: made, carried, or why not
 
     @property
     def ok(self) -> bool:
@@ -118,6 +119,7 @@ class Summary:
                 lines.append(f"  executed notebook kept at {r.executed_path}")
         for page in self.dropped:
             lines.append(f"dropped {page}")
+        lines += self.notes
         if self.published:
             lines.append(f"site published: {self.site} -> {self.published}")
         elif self.unchanged:
@@ -318,10 +320,14 @@ def build(
     carried, dropped = carried_jobs(manifest, requested, data_dir)
     all_jobs = requested + carried
     pages = frozenset(j.page for j in all_jobs)
+    editions = pdf.planned(pages)  # the PDF edition of each language whose chapters the site has (when Chromium is here)
+    linked = pages | frozenset(editions.values())  # what pages may link to: the front pages link the PDFs
     current = store.current()
     cache.reset()
-    decisions = {job: cache.decide(job, current, set(pages), force) for job in all_jobs}
+    decisions = {job: cache.decide(job, current, set(linked), force) for job in all_jobs}
     summary = Summary(site=paths.relative(site, follow_links=False), dropped=dropped)
+    if not editions and pdf.wanted(pages):
+        summary.notes.append(f"PDF editions not made: {pdf.missing()}")
     version = data_version(paths.data_dir(data_dir))
     recorded = manifest.get("pages", {})
 
@@ -348,6 +354,7 @@ def build(
         and set(recorded) == set(pages)
         and manifest.get("data_version") == version
         and manifest.get("inputs") == site_inputs()
+        and set(manifest.get("pdfs", {})) == set(editions.values())
     ):
         summary.results = [skipped(job) for job in all_jobs]  # nothing changed: no validation, no kernel, nothing written
         summary.seconds = time.perf_counter() - start
@@ -373,7 +380,7 @@ def build(
         todo = [j for j in all_jobs if decisions[j][0] != "skip"]
         summary.results += [skipped(job) for job in all_jobs if decisions[job][0] == "skip"]
         interrupted = _run(
-            todo, decisions, stage, pages, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data
+            todo, decisions, stage, linked, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data
         )
         order = {j: i for i, j in enumerate(all_jobs)}
         summary.results.sort(key=lambda r: order[r.job])
@@ -398,13 +405,20 @@ def build(
         write_scripts(stage)
         search.write_index(stage, [r.job.page for r in summary.results if search.indexed(r.job)])
         records = [{"job": r.job, "title": r.title} for r in summary.results]
-        atomic_write(stage / "index.html", write_index(ds, records))
+        atomic_write(stage / "index.html", write_index(ds, records, editions))
+        try:  # printed from the staged pages, so the PDFs are part of the version they belong to
+            made = pdf.write_editions(stage, editions, manifest.get("pdfs", {}), lambda rel: store.carry(rel, stage))
+        except pdf.PdfFailed as exc:
+            summary.unchanged = f"{exc} (GBA_CHROMIUM=none builds the site without PDF editions)"
+            return summary
+        summary.notes += made.lines
         write_manifest(
             stage,
             {
                 "data_version": version,
                 "edition": ds.edition,
                 "inputs": site_inputs(),
+                "pdfs": made.records,
                 "pages": {
                     r.job.page: {**r.job.to_json(), "title": r.title, "sha": r.page_sha, "files": list(r.files)}
                     for r in summary.results

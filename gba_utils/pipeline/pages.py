@@ -19,7 +19,7 @@ import jinja2
 import nbformat
 
 from .. import languages, paths
-from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL, pdf_edition
 from ..data import codes, data_version
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import BY_KEY, DATA_FOR
@@ -222,6 +222,13 @@ def front_html(job: Job, site: set[str], ds_dir) -> str:
             tables=tables,
             up=up,
             datapackage=(Path(ds_dir) / "datapackage.json").exists(),
+            # the PDF editions the build makes (this language's first), and how to cite the work
+            pdfs=[
+                {"lang": languages.get(code), "href": f"{up}{pdf_edition(code)}"}
+                for code in (job.lang, *languages.others(job.lang))
+                if pdf_edition(code) in site
+            ],
+            cite=exhibits.work_citations(lang, data_version(ds_dir), _package_version()),
         )
     )
 
@@ -335,12 +342,14 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
     return html_text, title, files
 
 
-def write_index(ds, pages: list[dict]) -> bytes:
-    """The site's root page: it offers each language's edition (its front page, or its first page without one)."""
+def write_index(ds, pages: list[dict], pdfs: dict[str, str] | None = None) -> bytes:
+    """The site's root page: it offers each language's edition (its front page, or its first page without one) and
+    its PDF edition when the build makes one (``pdfs``: language -> path in the site)."""
     editions = []
     for code in languages.LANGS:
         built = [p["job"].page for p in pages if p["job"].out_dir == code]
         if built:
             front = f"{code}/{FRONT}.html"
-            editions.append({"lang": languages.get(code), "href": front if front in built else built[0]})
+            edition = {"lang": languages.get(code), "href": front if front in built else built[0]}
+            editions.append(edition | {"pdf": (pdfs or {}).get(code)})
     return _env().get_template("index.html.j2").render(editions=editions, version=ds.version).encode("utf-8")

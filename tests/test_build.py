@@ -190,3 +190,10 @@ def test_warm_kernel_reset_forgets_variables_figures_and_settings(tmp_path, monk
         assert "".join(seen).split() == ["1.5", "False", "0", "6"]
     finally:
         kernels.close_warm_kernel()
+
+
+def test_notebooks_read_without_the_schema_pass_equal_nbformats_reading():
+    from gba_utils.pipeline.plan import read_notebook
+
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        assert read_notebook(path) == nbformat.read(path, as_version=4), path.name

@@ -40,7 +40,7 @@ from . import cache, exhibits, pdf, search
 from .assets import site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
 from .kernels import execute, kernel_env
 from .pages import render_page, write_index
-from .plan import Job, declared_parameters, plan
+from .plan import Job, declared_parameters, plan, read_notebook
 from .publish import SiteStore, check_site, write_manifest
 
 #: Up to this many pages that only need re-rendering are rendered in the build's own process: a worker's start
@@ -155,9 +155,7 @@ def run_job(
     try:
         inputs = cache.snapshot(job, site)
         if action == "render":
-            nb = cache.merge_outputs(
-                nbformat.read(paths.NOTEBOOKS / f"{job.notebook}.ipynb", as_version=4), nbformat.read(executed, as_version=4)
-            )
+            nb = cache.merge_outputs(read_notebook(paths.NOTEBOOKS / f"{job.notebook}.ipynb"), read_notebook(executed))
         else:
             nb = execute(job, executed, reuse_kernel)
         html, title, files = render_page(nb, job, set(site))

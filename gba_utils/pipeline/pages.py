@@ -25,7 +25,7 @@ from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
 from . import exhibits, search
-from .plan import Job
+from .plan import Job, read_notebook
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 
@@ -178,7 +178,7 @@ def citation(lang, version: str) -> str:
 @functools.cache
 def _source_title(notebook: str, lang: str) -> str:
     """A notebook's title in one language, read from its source (the front page lists pages rendered elsewhere)."""
-    nb = nbformat.read(paths.NOTEBOOKS / f"{notebook}.ipynb", as_version=4)
+    nb = read_notebook(paths.NOTEBOOKS / f"{notebook}.ipynb")
     return page_title(select_cells(nb, lang, False))
 
 

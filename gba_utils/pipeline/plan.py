@@ -177,3 +177,12 @@ def plan(
             if job not in jobs:
                 jobs.append(job)
     return jobs
+
+
+def read_notebook(path: Path):
+    """A notebook the project wrote or committed, as a NotebookNode, without ``nbformat.read``'s schema validation
+    (a jsonschema pass of about 30 ms a notebook, which re-rendering a page paid for its source and its executed copy,
+    and the front page for every chapter's title). Notebooks from elsewhere are validated where they come in."""
+    from nbformat import reader
+
+    return reader.reads(Path(path).read_text(encoding="utf-8"))  # JSON to nodes, lines joined; no schema pass

@@ -62,6 +62,7 @@ ITEMS: tuple[Item, ...] = (
     Item("audit-verdicts", "figure", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_counts + figures.stacked_bars"),
     Item("audit-checks", "table", "05_audit", ("1", "2", "A"), "audit.run + audit.verdict_table"),
     Item("audit-decisions", "table", "05_audit", ("2", "A"), "audit.decisions_table"),
+    Item("audit-sensitivity", "table", "05_audit", ("2", "A"), "sensitivity.table"),
     Item("audit-outside", "table", "05_audit", (), "audit.outside_table"),
     Item("profile-facts", "table", "10_city_profile", ("2.1", "A"), "analysis.city_facts"),
     Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map"),
@@ -79,7 +80,18 @@ DATA_FOR: dict[str, tuple[str, ...]] = {
     "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
     "03_problems": ("problems", "case_links", "problem_recommendation"),
     "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
-    "05_audit": ("claims", "policies", "cases", "case_aggregates", "cities", "audit_checks", "outside_references", "decisions"),
+    "05_audit": (
+        "claims",
+        "policies",
+        "cases",
+        "case_aggregates",
+        "cities",
+        "audit_checks",
+        "outside_references",
+        "decisions",
+        "decision_alternatives",
+        "decision_edits",
+    ),
     "10_city_profile": ("cases", "claims", "policies", "cities"),
 }
 BY_KEY = {i.key: i for i in ITEMS}

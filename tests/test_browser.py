@@ -268,3 +268,15 @@ def test_text_from_data_is_escaped(tmp_path, data_copy, browser):
     assert "<script>window.__xss = 1</script>" in page.inner_text("body")
     assert not outside
     page.close()
+
+
+def test_every_map_carries_its_boundary_credit(site):
+    """data/geo/SOURCE.md: the attribution goes with every figure made from the boundaries."""
+    maps = 0
+    for path in pages(site):
+        html = path.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure class="gba-figure".*?</figure>', html, flags=re.S):
+            if "10_city_profile__city-" in figure.split("<figcaption")[0]:  # the map links each city to its profile
+                maps += 1
+                assert "Apache ECharts 4.9.0" in figure and "Apache License 2.0" in figure.replace("</span> 2.0", " 2.0")
+    assert maps >= 2 + 2 + 2 * 11  # front page and chapter 2 in each language, and every city profile

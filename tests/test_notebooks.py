@@ -81,3 +81,49 @@ def test_every_figure_output_carries_its_image_hash():
                     assert "image/svg+xml" in out.data, name  # sharp at any zoom; the PNG is for other viewers
                     assert re.search(r"svg sha256 [0-9a-f]{16}$", out.data["text/plain"]), name
                     assert out.metadata["image/png"]["alt"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_in_jupyterlab_the_other_language_is_collapsed(name):
+    """The committed language's narrative shows; the other's is collapsed (one click opens it), set by refresh."""
+    from gba_utils import languages
+
+    default = declared_parameters(paths.NOTEBOOKS / f"{name}.ipynb")["lang"]
+    for cell in NOTEBOOKS[name].cells:
+        if cell.cell_type == "markdown":
+            hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+            assert hidden == (languages.get(default).tag not in cell.metadata["tags"]), cell.source[:40]
+
+
+#: A count of things the data holds, written by hand: a number (or number word) next to a noun the data counts.
+HAND_COUNT_EN = re.compile(
+    r"(?<![+\d])\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+)?"
+    r"(cases?|problem areas?|areas|sub-problems?|recommendations?|measures?|cities|policies|checks?|claims?|verdicts?)\b",
+    re.I,
+)
+# ("one"/"一" alone is an article as often as a count: "a city", 一个城市; it is left out)
+HAND_COUNT_ZH = re.compile(
+    r"([0-9]+|[一二三四五六七八九十两]{2,}|[二三四五六七八九十两])(个|类|项|件|座|条|种)(问题|领域|建议|措施|案例|城市|政策|检验|结论|短板)"
+)
+HAND_NUMBER = re.compile(r"(Figure|Table|Fig\.)\s*\d+|[图表]\s*\d+")
+REFERENCE = re.compile(r"\[[^\]]*\]\(#(?:fig|tab|fact):[^)]+\)")
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_ORDER)
+def test_no_hand_written_numbers_of_outputs_or_counts_in_the_narrative(name):
+    """Figure and table numbers come from the catalogue, counts from the data: written as references
+    ([Figure 3](#fig:key), [4 problem areas](#fact:n_areas)), which `gba-report refresh` fills in."""
+    for cell in NOTEBOOKS[name].cells:
+        if cell.cell_type != "markdown":
+            continue
+        prose = REFERENCE.sub("", cell.source)
+        assert not HAND_NUMBER.search(prose), (name, HAND_NUMBER.search(prose).group())
+        for pattern in (HAND_COUNT_EN, HAND_COUNT_ZH):
+            assert not pattern.search(prose), (name, pattern.search(prose).group())
+
+
+def test_the_hand_count_check_catches_what_it_should():
+    assert HAND_COUNT_EN.search("the four problem areas") and HAND_COUNT_EN.search("all 34 cases")
+    assert HAND_COUNT_ZH.search("归为四个领域") and HAND_COUNT_ZH.search("34个案例")
+    assert HAND_NUMBER.search("see Table 3") and HAND_NUMBER.search("如图6所示")
+    assert not HAND_COUNT_EN.search("in [4 problem areas](#fact:n_areas)".replace("[4 problem areas](#fact:n_areas)", ""))

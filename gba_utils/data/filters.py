@@ -58,7 +58,8 @@ def recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame)
     Columns: the aggregate's index in its frame (``line``: the line in its file, for loaded tables), ``claim_id``, the
     printed claim's ``section_id`` and ``subject_*``, the ``filter`` ('' for all cases), ``printed`` (the claim's value)
     and ``value_printed``, the ``recounted`` number, ``match``, and ``error``: the part of the filter that is not
-    ``column=value`` on a column of ``cases`` ('' when the filter is good; ``recounted`` is then -1 and ``match`` False).
+    ``column=value`` on a column of ``cases`` ('' when the filter is good; ``recounted`` is then -1 and ``match`` False),
+    and ``differs_by``: the decision that explains an expected difference ('' for none).
     ``cases``, ``claims`` and ``aggregates`` must be of one edition, and every aggregate's claim must exist.
     """
     by_claim = claims.set_index("claim_id")
@@ -82,7 +83,11 @@ def recount(cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame)
                 "recounted": got,
                 "match": not error and bool(got == claim["value"]),
                 "error": error,
+                "differs_by": a.get("differs_by_decision") if isinstance(a.get("differs_by_decision"), str) else "",
             }
         )
-    columns = ["line", "claim_id", "section_id", *subjects, "filter", "printed", "value_printed", "recounted", "match", "error"]
+    columns = [
+        "line", "claim_id", "section_id", *subjects, "filter", "printed", "value_printed", "recounted", "match", "error",
+        "differs_by",
+    ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

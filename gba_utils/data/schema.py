@@ -527,6 +527,16 @@ TABLES: tuple[Table, ...] = (
                 "筛选条件（column=value，以 & 连接；空为全部）。",
                 required=False,
             ),
+            Field(
+                "differs_by_decision",
+                "string",
+                "A decision of decisions.csv explaining why the coded cases no longer reproduce this printed count (cases "
+                "added after the report, for example). When set, the recount must differ, and the audit shows the "
+                "difference as explained.",
+                "说明为何编码案例不再复现该统计数的决策（decisions.csv，例如在报告之后增补了案例）。填写后复算必须与原文不同，审计将其列为已说明的差异。",
+                required=False,
+                ref="decisions.decision_id",
+            ),
         ),
         ("edition", "claim_id"),
     ),

@@ -529,7 +529,18 @@ def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
                         "filter",
                     )
                 )
-            elif not r.match:
+            elif r.match and r.differs_by:
+                out.append(
+                    Problem(
+                        files["case_aggregates"],
+                        int(r.line),
+                        "differs_by_decision",
+                        r.differs_by,
+                        f"empty: the cases reproduce claim {r.claim_id} again ({r.printed:g}), so no decision explains a difference",
+                        "aggregate",
+                    )
+                )
+            elif not r.match and not r.differs_by:
                 out.append(
                     Problem(
                         files["cases"],
@@ -537,7 +548,8 @@ def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
                         None,
                         r.recounted,
                         f"{r.printed:g} cases for {r.filter or 'all cases'} as printed in claim {r.claim_id} "
-                        f"('{r.value_printed}', section {r.section_id})",
+                        f"('{r.value_printed}', section {r.section_id}); if the difference is meant (cases added after the report), "
+                        f"name the decision that explains it in case_aggregates.csv differs_by_decision for {r.claim_id}",
                         "aggregate",
                     )
                 )

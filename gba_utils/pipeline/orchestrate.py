@@ -502,6 +502,15 @@ def refresh(notebooks=None) -> list[str]:
             for cell in nb.cells:
                 if cell.cell_type == "markdown" and languages.get(code).tag in cell.metadata.get("tags", []):
                     cell.source = _sync(cell.source, refs, path)
+        # In JupyterLab the narrative of the committed language shows and the other language's is collapsed (a bar
+        # that opens on a click): a researcher reads one language at a time, and nothing is hidden for good.
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                other = languages.get(defaults["lang"]).tag not in cell.metadata.get("tags", [])
+                jupyter = {k: v for k, v in cell.metadata.get("jupyter", {}).items() if k != "source_hidden"}
+                cell.metadata["jupyter"] = jupyter | ({"source_hidden": True} if other else {})
+                if not cell.metadata["jupyter"]:
+                    del cell.metadata["jupyter"]
         # the committed copy carries no injected cell: its parameters cell already holds the defaults
         nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
         for i, cell in enumerate(nb.cells):

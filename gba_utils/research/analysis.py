@@ -607,6 +607,24 @@ def years_of(claims: pd.DataFrame, labels: Labeller, kind: str = "target") -> st
     return labels.language.list_sep.join(map(str, years)) or labels.ui("none")
 
 
+def problem_areas(problems: pd.DataFrame, labels: Labeller) -> str:
+    """How many problem areas chapter 3 names ("4 problem areas"), for running text."""
+    return labels.say("n_areas", n=int(problems["parent_id"].isna().sum()))
+
+
+def recommendation_count(recommendations: pd.DataFrame, labels: Labeller) -> str:
+    """How many recommendations chapter 4 makes ("4 recommendations"), for running text."""
+    return labels.say("n_recs", n=len(recommendations))
+
+
+def vocabulary_words(labels: Labeller, vocab: str) -> str:
+    """The labels of a vocabulary in its order, as words in a sentence (lower-case initial in Latin script)."""
+    words = [labels(vocab, c) for c in labels.order(vocab)]
+    if labels.language.script == "Latn":
+        words = [w[:1].lower() + w[1:] for w in words]
+    return labels.language.list_sep.join(words)
+
+
 def problem_counts(problems: pd.DataFrame, labels: Labeller) -> str:
     """How many problem areas and sub-problems chapter 3 has, in words."""
     return labels.say(

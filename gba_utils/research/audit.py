@@ -28,7 +28,9 @@ from .labels import Labeller
 from .text import mixed, with_codes
 
 CONSISTENT, GENEROUS, INCONSISTENT, CANNOT = "consistent", "rounded_generously", "inconsistent", "cannot_check"
-VERDICT_ORDER = (INCONSISTENT, GENEROUS, CANNOT, CONSISTENT)
+#: A recount that differs from the report on purpose, with the decision that says why (cases added after it).
+EXPLAINED = "explained"
+VERDICT_ORDER = (INCONSISTENT, GENEROUS, EXPLAINED, CANNOT, CONSISTENT)
 
 
 @dataclass
@@ -613,8 +615,9 @@ def run_recount(
                 "recount",
                 _titles(r, "subject"),
                 [r["claim_id"]],
-                f"{counted} = {r['recounted']}; ⟦printed⟧ {printed}",
-                CONSISTENT if r["match"] else INCONSISTENT,
+                f"{counted} = {r['recounted']}; ⟦printed⟧ {printed}"
+                + (f"; ⟦explained_by⟧ {r['differs_by']}" if r["differs_by"] else ""),
+                CONSISTENT if r["match"] else EXPLAINED if r["differs_by"] else INCONSISTENT,
                 "⟦exact⟧",
             )
         )

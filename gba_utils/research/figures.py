@@ -100,7 +100,13 @@ def domain_colours(labels: Labeller) -> dict[str, str]:
     return {labels("domain", d): theme.PALETTE[d] for d in labels.order("domain")}
 
 
-VERDICT_COLOURS = {"inconsistent": "#D55E00", "rounded_generously": "#E69F00", "cannot_check": "#999999", "consistent": "#0072B2"}
+VERDICT_COLOURS = {
+    "inconsistent": "#D55E00",
+    "rounded_generously": "#E69F00",
+    "explained": "#CC79A7",
+    "cannot_check": "#999999",
+    "consistent": "#0072B2",
+}
 
 
 def verdict_colours(labels: Labeller) -> dict[str, str]:

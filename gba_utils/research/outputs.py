@@ -20,6 +20,7 @@ class Item:
     notebook: str
     sections: tuple[str, ...]
     function: str  # the gba_utils function(s) that make it
+    credit: str = ""  # a credit line that must travel with the output (ui key "credit_<credit>"), e.g. map boundaries
 
     def title(self, lang: str) -> str:
         """The title in one language."""
@@ -30,7 +31,7 @@ class Item:
 ITEMS: tuple[Item, ...] = (
     Item("home-headline", "table", "index", ("2.1", "A"), "analysis.headline"),
     Item("home-findings", "table", "index", ("1", "2", "A"), "audit.run + audit.findings"),
-    Item("home-map", "figure", "index", ("2.1", "A"), "figures.city_map"),
+    Item("home-map", "figure", "index", ("2.1", "A"), "figures.city_map", credit="map"),
     Item("overview-headline", "table", "00_overview", ("2.1", "A"), "analysis.headline"),
     Item("overview-domain-tier", "figure", "00_overview", ("2.1", "A"), "analysis.crosstab + figures.stacked_bars"),
     Item("bg-policy-timeline", "figure", "01_background", ("1.1", "1.2"), "figures.policy_timeline"),
@@ -46,7 +47,7 @@ ITEMS: tuple[Item, ...] = (
     Item("cases-domain-tier", "figure", "02_cases", ("2.1", "A"), "analysis.crosstab + figures.crosstab_heatmap"),
     Item("cases-city-domain", "figure", "02_cases", ("2.1", "A"), "analysis.crosstab + figures.crosstab_heatmap"),
     Item("cases-tech-domain", "figure", "02_cases", ("2", "A"), "analysis.technology_domain + figures.crosstab_heatmap"),
-    Item("cases-map", "figure", "02_cases", ("2.1", "A"), "figures.city_map"),
+    Item("cases-map", "figure", "02_cases", ("2.1", "A"), "figures.city_map", credit="map"),
     Item("cases-catalogue", "table", "02_cases", ("A",), "analysis.catalogue"),
     Item("cases-outcomes", "table", "02_cases", ("2", "A"), "analysis.outcomes"),
     Item("problems-tree", "table", "03_problems", ("3",), "analysis.problem_tree"),
@@ -65,7 +66,7 @@ ITEMS: tuple[Item, ...] = (
     Item("audit-sensitivity", "table", "05_audit", ("2", "A"), "sensitivity.table"),
     Item("audit-outside", "table", "05_audit", (), "audit.outside_table"),
     Item("profile-facts", "table", "10_city_profile", ("2.1", "A"), "analysis.city_facts"),
-    Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map"),
+    Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map", credit="map"),
     Item("profile-cases", "table", "10_city_profile", ("A",), "analysis.catalogue"),
     Item("profile-outcomes", "table", "10_city_profile", ("2", "A"), "analysis.outcomes"),
     Item("profile-indicators", "table", "10_city_profile", ("1", "2"), "analysis.city_claims"),

@@ -25,6 +25,7 @@ from .labels import Labeller
 from .outputs import BY_KEY
 from .params import check
 from .tables import html_table
+from .text import mixed
 
 GEOJSON = "gba_cities.geojson"
 
@@ -74,6 +75,13 @@ class Session:
         )
         ui = self.labels.ui
         return self.labels.say("source_line", source=ui("source"), report=ui("report"), sections=secs)
+
+    def _credit_html(self, key: str) -> str:
+        """The credit an output must carry (the map's boundary licence), names kept in their language and marked."""
+        credit = BY_KEY[key].credit
+        if not credit:
+            return ""
+        return f'<p class="gba-credit">{mixed(self.labels.ui("credit_" + credit), self.labels.lang).html()}</p>'
 
     def made_html(self, key: str, tables: tuple[str, ...] = ()) -> str:
         """How an output was made (functions, data, view), collapsed under the source line: details for researchers."""
@@ -187,9 +195,11 @@ class Session:
             {
                 "text/html": (
                     f'<p class="gba-caption">{self._head_html(head, title, anchor)}</p>'
-                    f'<p class="gba-source">{html.escape(self.source_line(key))}</p>{self.made_html(key)}'
+                    f'<p class="gba-source">{html.escape(self.source_line(key))}</p>{self._credit_html(key)}'
+                    f"{self.made_html(key)}"
                 ),
-                "text/plain": f"{head}{self.labels.language.caption_sep}{title}\n{self.source_line(key)}",
+                "text/plain": f"{head}{self.labels.language.caption_sep}{title}\n{self.source_line(key)}"
+                + (f"\n{self.labels.ui('credit_' + BY_KEY[key].credit)}" if BY_KEY[key].credit else ""),
             },
             {"gba": {"kind": "caption", "key": key, "anchor": anchor}},
         )

@@ -582,8 +582,9 @@ TABLES: tuple[Table, ...] = (
             Field(
                 "status",
                 "string",
-                "switchable (its edits are in decision_edits.csv), or why not: a reading, wording, not expressible.",
-                "switchable（改动见 decision_edits.csv），或不能切换的原因：读法、措辞、无法表达。",
+                "switchable (its edits are in decision_edits.csv), or why not: a reading, wording, not expressible, "
+                "outside the report.",
+                "switchable（改动见 decision_edits.csv），或不能切换的原因：读法、措辞、无法表达、需要报告以外的数据。",
                 vocab="switch_status",
             ),
             Field("label_zh", "string", "Name of the alternative (ours).", "方案名称（本项目拟定）。"),
@@ -597,12 +598,13 @@ TABLES: tuple[Table, ...] = (
             Field("note_en", "string", "The same in English.", "同上，英文。"),
         ),
         ("edition", "decision_id", "alternative"),
-        rule_en="Every decision of decisions.csv has at least one row here. A switchable alternative has its edits in "
+        rule_en="A decision of decisions.csv with no row here has no alternative to switch to. A switchable alternative has its edits in "
         "decision_edits.csv; the others have none and their note says why: a reading (no coded value depends on it), "
-        "wording (only a name or a printed form kept as text would change) or not expressible (the rules of the data "
-        "cannot hold it). The notebooks' decisions parameter takes D07=by-subject, or several joined by commas.",
-        rule_zh="decisions.csv 中的每项决策在此至少有一行。可切换的方案在 decision_edits.csv 中列出改动；其余方案没有改动，"
-        "其说明写出原因：读法（没有编码值依赖它）、措辞（只改变以文本保存的名称或原文写法）或无法表达（数据规则容纳不了）。"
+        "wording (only a name or a printed form kept as text would change), not expressible (the rules of the data "
+        "cannot hold it) or outside the report (the values would come from another source: an alternative codes the "
+        "report's own text differently, every edit is a fact of the report). The notebooks' decisions parameter takes D07=by-subject, or several joined by commas.",
+        rule_zh="decisions.csv 中在此没有行的决策没有可切换的备选方案。可切换的方案在 decision_edits.csv 中列出改动；其余方案没有改动，"
+        "其说明写出原因：读法（没有编码值依赖它）、措辞（只改变以文本保存的名称或原文写法）、无法表达（数据规则容纳不了）或需要报告以外的数据（备选方案只能换一种方式编码报告原文，每项改动都须是报告中的事实）。"
         "笔记本的 decisions 参数写作 D07=by-subject，多项以逗号连接。",
     ),
     Table(

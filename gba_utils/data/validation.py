@@ -569,26 +569,6 @@ chapter2_aggregates = coded_only(chapter2_aggregates)  # under a switch a printe
 
 
 @coded_only
-@check("decisions", "decision_alternatives")
-def decisions_have_alternatives(frames: Frames, files: dict[str, str]) -> list[Problem]:
-    """Every decision lists the options it did not choose in decision_alternatives.csv (switchable or not, and why)."""
-    listed = set(zip(frames["decision_alternatives"]["edition"], frames["decision_alternatives"]["decision_id"]))
-    return [
-        Problem(
-            files["decisions"],
-            int(line),
-            "decision_id",
-            d,
-            "a decision whose alternatives are listed in decision_alternatives.csv (switchable ones, or why the data "
-            "cannot switch to them)",
-            "alternatives",
-        )
-        for line, ed, d in zip(frames["decisions"].index, frames["decisions"]["edition"], frames["decisions"]["decision_id"])
-        if (ed, d) not in listed
-    ]
-
-
-@coded_only
 @check("decision_alternatives", "decision_edits")
 def switchable_alternatives_have_edits(frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A switchable alternative has edits, the others have none, and every edit belongs to a listed alternative."""

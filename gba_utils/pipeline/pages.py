@@ -19,7 +19,7 @@ import nbformat
 
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
-from ..data import codes, data_version
+from ..data import codes, data_version, switches
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import DATA_FOR
 from ..research.params import PARAMETERS
@@ -164,6 +164,19 @@ def view_text(job: Job, data_dir) -> list[str]:
     return shown
 
 
+def switched_text(job: Job, data_dir) -> list[dict]:
+    """The decisions this page switches to an alternative, for the notice at its top: each as its code
+    (``D07=by-subject``) and the alternative's label in the page's language (empty when the page shows the data as
+    coded)."""
+    value = dict(job.params).get("decisions") or ""
+    if not value:
+        return []
+    lang, known = languages.get(job.lang), switches.alternatives(data_dir)
+    return [
+        {"code": f"{d}={a}", "label": known.get(d, {}).get(a, {}).get(lang.col("label"), "")} for d, a in switches.parse(value)
+    ]
+
+
 def citation(lang, version: str) -> str:
     """How to cite, as HTML: the report's Chinese title marked as Chinese where the page is in another language."""
     title = html.escape(REPORT_TITLE_ZH)
@@ -272,6 +285,7 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
             version=version,
             citation=citation(lang, version),
             view=view_text(job, data_dir),
+            switched=switched_text(job, data_dir),
             report_url=REPORT_URL,
             repository_href=repository_url() or (f"{home}#data" if home else None),
             front=front_html(job, site, data_dir) if job.notebook == FRONT else "",

@@ -24,9 +24,6 @@ from ..research.params import PARAMETERS, check
 #: Parameters that never appear in a page's name: the language is the page's folder, and a site is built from one
 #: data folder (every page of it shows the same data). Every other parameter that differs from its default does.
 UNNAMED = ("lang", "data_dir")
-#: Parameters the site's front page declares (a researcher may set them in its notebook) but a build never applies to
-#: it: the front page of a site always shows the data as coded, and lists the switched views built beside it.
-FRONT_AS_CODED = ("decisions",)
 
 
 @dataclass(frozen=True)
@@ -172,7 +169,7 @@ def plan(
             )
         declared = set(declared_parameters(path))
         if name == FRONT:  # the front page is one per language: the views asked for are listed on it, not applied
-            extra = {k: v for k, v in extra.items() if k in declared and k not in FRONT_AS_CODED}
+            extra = {k: v for k, v in extra.items() if k in declared}
         for lang in langs:
             merged = {**extra, "lang": lang} if lang is not None else dict(extra)
             checked = check(merged, notebook=name, declared=declared)

@@ -17,16 +17,24 @@ every switchable alternative of the data, for the audit page; :func:`note` says 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import fcntl
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
+from .. import paths
 from ..contents import PROFILE
 from ..data import switches
 from ..data.filters import recount
 from ..data.loading import Dataset, switch
+from ..files import atomic_write
 from . import analysis as A
 from . import audit
 from .labels import Labeller
@@ -445,9 +453,9 @@ def effects(base: Probe, chosen: list[tuple[str, str]], exact: bool = False) -> 
                 out.counts.append(
                     {
                         "claim_id": r.claim_id,
-                        "printed": r.printed,
+                        "printed": float(r.printed),
                         "was": int(was.loc[r.claim_id, "recounted"]),
-                        "now": r.recounted,
+                        "now": int(r.recounted),
                     }
                 )
     before, after = base.outcomes, probe.outcomes
@@ -464,16 +472,75 @@ def effects(base: Probe, chosen: list[tuple[str, str]], exact: bool = False) -> 
     return out
 
 
-def every_effect(ds: Dataset, lang: str) -> list[tuple[dict, Effects]]:
+#: Effects of every alternative, by data version and edition: they hold codes only (claims, checks, outputs), so a
+#: kernel that builds the audit page in both languages computes them once.
+_EVERY: dict[tuple[str, int], list[tuple[dict, Effects]]] = {}
+#: The language the outputs are compared in. Edits change codes and values, never one language's text alone (the
+#: names an edit sets come in both languages), so which language is chosen does not matter.
+COMPARED_IN = "en"
+#: Where the effects are kept between kernels (the audit page in the other language, a rebuild): one file per data
+#: version, edition and version of this package's code, so nothing stale is ever read.
+STORE = paths.BUILD / "sensitivity"
+
+
+def every_effect(ds: Dataset) -> list[tuple[dict, Effects]]:
     """The effects of every switchable alternative of ``ds`` (as coded), one at a time: ``(alternative row, effects)``."""
-    base = Probe(ds, lang)
+    if ds.switched:
+        ds = ds.coded
+    key = (ds.version, ds.edition)
+    if key not in _EVERY:
+        _EVERY.clear()
+        _EVERY[key] = _stored(ds)
+    return _EVERY[key]
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of this package's Python source: the effects are a function of it and of the data."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _stored(ds: Dataset) -> list[tuple[dict, Effects]]:
+    """The effects from the store when another kernel made them for the same data and code, else computed (and stored,
+    when the build folder is writable). Kernels that ask at once wait for the first (a lock), so they are made once."""
+    rows = _switchable(ds)
+    path = STORE / f"{ds.version}-{ds.edition}-{code_version()}.json"
+    try:
+        STORE.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held for the block below
+    except OSError:  # an installed package without a writable build folder
+        return _every_effect(ds, rows)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            names = [f"{r['decision_id']}={r['alternative']}" for r in rows]
+            if [k["switched"] for k in kept] == names:
+                return [(r, _effects_of(k)) for r, k in zip(rows, kept)]
+        out = _every_effect(ds, rows)
+        with contextlib.suppress(OSError):
+            atomic_write(path, json.dumps([dataclasses.asdict(e) for _, e in out], ensure_ascii=False).encode("utf-8"))
+        return out
+
+
+def _effects_of(kept: dict) -> Effects:
+    return Effects(kept["switched"], kept["edits"], kept["counts"], kept["verdicts"], [tuple(o) for o in kept["outputs"]])
+
+
+def _switchable(ds: Dataset) -> list[dict]:
+    alts = ds.decision_alternatives
+    return alts[alts["status"] == switches.SWITCHABLE].to_dict("records")
+
+
+def _every_effect(ds: Dataset, rows: list[dict]) -> list[tuple[dict, Effects]]:
+    base = Probe(ds, COMPARED_IN)
     base.every_output()
     base.outcomes  # noqa: B018 - the baseline, once
-    alts = ds.decision_alternatives
-    return [
-        (row, effects(base, [(row["decision_id"], row["alternative"])]))
-        for row in alts[alts["status"] == switches.SWITCHABLE].to_dict("records")
-    ]
+    return [(row, effects(base, [(row["decision_id"], row["alternative"])])) for row in rows]
 
 
 # ---------------------------------------------------------------- in the reader's words
@@ -536,7 +603,9 @@ def table(ds: Dataset, labels: Labeller) -> pd.DataFrame:
     verdicts that move, figures and tables whose data change), in the reader's language."""
     decisions = ds.decisions.set_index("decision_id")
     rows = []
-    for alt, e in every_effect(ds, labels.lang):
+    if ds.switched:
+        ds = ds.coded  # what each alternative changes against the data as coded
+    for alt, e in every_effect(ds):
         none = labels.ui("none")
         rows.append(
             {
@@ -580,7 +649,7 @@ def note(ds: Dataset, labels: Labeller) -> str:
     named = labels.language.item_sep.join(
         labels.say("switch_named", id=d, label=alts.loc[(d, a), labels.col("label")]) for d, a in chosen
     )
-    base = Probe(ds.coded, labels.lang)
+    base = Probe(ds.coded, COMPARED_IN)
     e = effects(base, chosen)
     parts = []
     if e.counts:

@@ -123,6 +123,7 @@ def test_a_switched_page_has_its_own_name():
     assert {j.page for j in plan(["index"], params={"decisions": "D07=by-subject"})} == {"zh/index.html", "en/index.html"}
 
 
+@pytest.mark.slow
 def test_the_sensitivity_table_matches_rerunning_with_the_switch(coded):
     """Every alternative's effects as the table reports them equal loading the switched data and running again."""
     base_counts, base_verdicts = counted(coded), verdicts(coded)
@@ -141,6 +142,7 @@ def test_the_sensitivity_table_matches_rerunning_with_the_switch(coded):
         assert sorted(v["check_id"] for v in e.verdicts) == moved, value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["D07=by-subject", "D10=new-area", "D13=no-link", "D42=actual", "D53=eleven"])
 def test_the_shortcuts_give_what_recomputing_everything_gives(coded, value):
     base = sensitivity.Probe(coded, sensitivity.COMPARED_IN)

@@ -170,3 +170,43 @@ def test_the_edits_of_an_alternative_apply_to_the_coded_cells(coded):
     ds = switch(coded, [("D07", "by-subject")])
     assert ds.changed == frozenset({"cases"})
     assert ds.case_technologies is coded.case_technologies
+
+
+def test_every_output_has_a_recipe_or_a_reason():
+    from gba_utils.research.outputs import ITEMS
+
+    missing = [i.key for i in ITEMS if i.key not in sensitivity.RECIPES and i.key not in sensitivity.NO_RECIPE]
+    assert not missing, f"add a recipe to gba_utils/research/sensitivity.py RECIPES for {missing}"
+
+
+def test_each_recipe_makes_what_its_notebook_shows(coded):
+    """The data each recipe makes equal what the committed notebook (its default view) published for that output:
+    a figure's CSV twin, a table's plain-text twin. A recipe that drifts from its notebook fails here."""
+    import nbformat
+
+    from gba_utils import paths
+    from gba_utils.pipeline.plan import declared_parameters
+
+    compared = set()
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        params = declared_parameters(path)
+        probe = sensitivity.Probe(coded, params["lang"])
+        city = params.get("city", "all")
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                meta = out.get("metadata", {}).get("gba", {})
+                key = meta.get("key")
+                if key not in sensitivity.RECIPES or meta.get("kind") not in ("figure", "table"):
+                    continue
+                frame = probe.output(key, city)[0]
+                shown = frame.rename(columns={c: probe.labels.column(c) for c in frame.columns})
+                if meta["kind"] == "figure":
+                    if "text/csv" not in out.data:
+                        continue
+                    made = shown.map(str).to_csv(lineterminator="\n") if len(shown) else shown.to_csv(lineterminator="\n")
+                    assert made == out.data["text/csv"], (path.name, key)
+                else:
+                    made = shown.to_string(index=False) if not shown.empty else probe.labels.ui("no_rows")
+                    assert f"\n{made}\n" in out.data["text/plain"], (path.name, key)
+                compared.add(key)
+    assert compared == set(sensitivity.RECIPES), sorted(set(sensitivity.RECIPES) - compared)

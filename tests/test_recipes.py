@@ -185,7 +185,17 @@ def cases_per_tier(cases, labels, *, ax=None, title=None):
 @pytest.mark.slow
 def test_add_a_figure_recipe(tmp_path):
     text = recipe("Add a figure.")
-    for step in ("figures.py", "outputs.py", "[titles]", "R.figure", "#fig:", "make notebooks", "make datapackage"):
+    for step in (
+        "figures.py",
+        "outputs.py",
+        "RECIPES",
+        "sensitivity.py",
+        "[titles]",
+        "R.figure",
+        "#fig:",
+        "make notebooks",
+        "make datapackage",
+    ):
         assert step in text, step
     repo = tmp_path / "repo"
     files = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, capture_output=True, check=True).stdout.split(b"\0")
@@ -203,6 +213,15 @@ def test_add_a_figure_recipe(tmp_path):
     anchor = '    Item("problems-tree", "table", "03_problems"'
     item = '    Item("cases-per-tier", "figure", "02_cases", ("A",), "figures.cases_per_tier"),\n'
     outputs.write_text(src.replace(anchor, item + anchor, 1), encoding="utf-8")
+    # ... and how its data are made, in RECIPES of gba_utils/research/sensitivity.py
+    recipes = repo / "gba_utils/research/sensitivity.py"
+    src = recipes.read_text(encoding="utf-8")
+    anchor = '    "problems-tree": Recipe('
+    recipe_line = (
+        '    "cases-per-tier": Recipe(lambda R, P: R.ds.cases["tier"].value_counts().rename_axis("tier").reset_index()),\n'
+    )
+    assert anchor in src
+    recipes.write_text(src.replace(anchor, recipe_line + anchor, 1), encoding="utf-8")
     # 3. its title in each language record, [titles]
     for lang, title in (("zh", "各类别的案例数"), ("en", "Cases per tier")):
         record = repo / f"gba_utils/languages/{lang}.toml"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+from markupsafe import Markup
 
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL
@@ -158,6 +159,9 @@ def view_text(job: Job, data_dir) -> list[str]:
     for key, value in job.named_params:
         if key == "city":
             value = codes.city_name(value, lang.city_name_column, data_dir)
+        elif key == "decisions":  # switches are codes, in any language: shown as code
+            shown.append(Markup(f"{html.escape(lang.ui.get(key, key))}{lang.label_sep}<code>{html.escape(str(value))}</code>"))
+            continue
         else:
             value = codes.label(key, value, lang.col("label"), data_dir) if key == "domain" else value
         shown.append(f"{lang.ui.get(key, key)}{lang.label_sep}{value}")

@@ -636,7 +636,6 @@ def summary(ds: Dataset, labels: Labeller) -> dict[str, str]:
         "switchable_decisions": str(len(decided)),
         "alternatives": str(len(switchable)),
         "fixed": labels.language.list_sep.join(fixed) or labels.ui("none"),
-        "n_fixed": str(len(fixed)),
     }
 
 

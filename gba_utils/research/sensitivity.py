@@ -615,7 +615,9 @@ def table(ds: Dataset, labels: Labeller) -> pd.DataFrame:
                     ),
                     labels,
                 ),
-                "alternative": audit.own_words(f"{alt[labels.col('label')]} ({alt['alternative']})", labels),
+                "alternative": audit.own_words(
+                    labels.say("sens_alternative", label=alt[labels.col("label")], code=alt["alternative"]), labels
+                ),
                 "counts_lost": audit.own_words(counts_text(e, ds, labels) or none, labels),
                 "verdicts_moved": audit.own_words(verdicts_text(e, labels) or none, labels),
                 "outputs_changed": audit.own_words(outputs_text(e.outputs, labels) or none, labels),

@@ -13,10 +13,28 @@ help: ## Show this help
 	@echo
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# Setup installs the versions pinned in constraints.txt with uv when it can be had (about 5x faster than pip from
+# warm caches), else with pip; the same pins either way (INSTALLER=pip forces pip). uv itself is pinned and kept in
+# the user's cache folder, installed there by pip on first use, so a machine needs only Python and pip.
+UV_VERSION := 0.13.9
+INSTALLER ?= auto
+UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gba-digital-governance/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@rm -rf $(VENV)
+	@if [ "$(INSTALLER)" != pip ] && { [ -x "$(UV)" ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-warn-script-location --target "$(UV_HOME)" uv==$(UV_VERSION) >/dev/null 2>&1; } \
+	  && "$(UV)" venv --quiet --seed --python "$$(command -v $(PYTHON))" $(VENV) \
+	  && "$(UV)" pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]'; then \
+	  echo "setup: installed the pinned versions with uv $(UV_VERSION) (INSTALLER=pip to use pip instead)"; \
+	else \
+	  [ "$(INSTALLER)" = pip ] || echo "setup: uv $(UV_VERSION) could not be had or failed; installing with pip instead (slower, same versions)"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
+	  && $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]' || exit 1; \
+	fi
+	$(BIN)/python -m gba_utils.warm
 	@touch $@
 
 setup: $(STAMP) nbdime ## Create .venv with the pinned versions (constraints.txt) and set up nbdime for git
@@ -45,11 +63,15 @@ LAB_BROWSER ?=
 lab: $(STAMP) ## JupyterLab on .venv, in notebooks/, on 127.0.0.1 port LAB_PORT (8888), token kept; prints the URL
 	$(BIN)/python -m gba_utils.lab --port $(LAB_PORT)$(if $(LAB_BROWSER), --browser)
 
+# pytest-xdist workers for make test (one per core). --dist loadscope gives each worker whole files (a file's fixtures
+# are made once) and whole classes: the browser's page checks are one class per language, so both workers share them.
+TEST_JOBS ?= auto
+
 test: $(STAMP) ## Run every test: lint, the layers contract, unit tests, data rules, builds, nbval, the site in Chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadscope --nbval --nbval-current-env tests notebooks
 
 test-fast: $(STAMP) ## The quick loop: lint, the layers contract and the tests that start no kernel, no browser and no server
 	$(BIN)/ruff check .

@@ -70,21 +70,42 @@ def _build_help() -> str:
     return "\n".join(lines) + "\n\n" + _exit_codes()
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose epilog may be a function, called only when help is shown: the build's help reads the
+    parameters' allowed values from the data, which a plain ``gba-report build`` must not pay for."""
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="gba-report",
         description="Build and check the GBA Digital Governance Report 2022 reproduction.",
         epilog=_exit_codes(),
         formatter_class=fmt,
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    top.add_argument("--version", action=_Version, help="show the version and exit")
     sub = top.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser(
         "build",
         help="execute the notebooks and publish the site (reports/)",
-        epilog=_build_help(),
+        epilog=_build_help,
         formatter_class=fmt,
         description="Execute the notebooks whose inputs changed and publish the whole site in one step.",
     )
@@ -180,8 +201,28 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+#: Printed after a no-op answered by the shortcut (see gba_utils/pipeline/fastpath.py).
+SHORTCUT = "no-op shortcut: nothing the build reads has changed since the last complete build (--force rebuilds)"
+
+
+def _request(args) -> dict:
+    """What a build was asked for, as the no-op shortcut compares it (the number of jobs shapes nothing it makes)."""
+    keys = ("notebooks", "lang", "param", "out", "show_code", "city_profiles", "matrix", "force")
+    return {k: getattr(args, k) for k in keys} | {"params": dict(args.param)}
+
+
 def _run(args) -> int:
     if args.command == "build":
+        from pathlib import Path
+
+        from . import paths
+        from .pipeline import fastpath
+
+        request, site = _request(args), Path(args.out) if args.out else paths.REPORTS
+        noop = fastpath.lookup(request, site)
+        if noop is not None:
+            print(noop + "\n" + SHORTCUT)
+            return 0
         from .pipeline.orchestrate import build
 
         langs = tuple(code.strip() for code in args.lang.split(",") if code.strip())
@@ -199,6 +240,8 @@ def _run(args) -> int:
             isolated=args.isolated,
         )
         print(summary.render())
+        if summary.ok:
+            fastpath.record(request, site, summary.as_noop())
         return 0 if summary.ok else 1
     if args.command == "validate":
         from .data import load

@@ -30,6 +30,8 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 #: Scratch space of the build: executed notebooks, kept for debugging.
 BUILD = ROOT / "build"
+#: The package's own folder (its code, templates, language files and fonts).
+PACKAGE = _PACKAGE
 #: Templates and static files of the HTML build.
 TEMPLATES = _PACKAGE / "templates"
 

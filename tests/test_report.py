@@ -38,3 +38,27 @@ def test_missing_values_are_empty_cells():
     assert f'<td class="num" style="{INLINE["num"]}"></td>' in out
     assert f'<td class="short" style="{INLINE["short"]}"></td>' in out
     assert "nan" not in out and "None" not in out and "&lt;NA&gt;" not in out
+
+
+def test_a_table_longer_than_a_page_shows_its_first_rows_and_says_where_the_rest_is(monkeypatch):
+    import pandas as pd
+
+    import gba_utils
+    from gba_utils.research import session as session_module
+    from gba_utils.research.tables import PAGE_ROWS
+
+    shown = []
+    monkeypatch.setattr(session_module, "_publish", lambda data, metadata=None: shown.append(data))
+    for lang, total_text in (("en", f"{PAGE_ROWS + 5:,}"), ("zh", f"{PAGE_ROWS + 5:,}")):
+        s = gba_utils.setup("02_cases", lang=lang)
+        shown.clear()
+        key = next(k for k, item in session_module.BY_KEY.items() if item.kind == "table" and item.notebook == "02_cases")
+        s.table(key, pd.DataFrame({"case_id": [f"C{i:05d}" for i in range(PAGE_ROWS + 5)]}))
+        page = shown[0]["text/html"]
+        assert page.count("<tr>") == PAGE_ROWS + 1  # the header and the first PAGE_ROWS rows
+        assert "C00000" in page and f"C{PAGE_ROWS - 1:05d}" in page and f"C{PAGE_ROWS:05d}" not in page
+        assert total_text in page and s.labels.ui("rows_shown").split("{")[0] in page
+        assert total_text in shown[0]["text/plain"]
+        shown.clear()
+        s.table(key, pd.DataFrame({"case_id": [f"C{i:05d}" for i in range(PAGE_ROWS)]}))
+        assert shown[0]["text/html"].count("<tr>") == PAGE_ROWS + 1 and "gba-note" not in shown[0]["text/html"]

@@ -189,6 +189,13 @@ def read_table(path: Path, table: Table, name: str | None = None) -> Read:
         header = [h if header.index(h) == i else f"{h}#{i}" for i, h in enumerate(header)]
 
     kept, lines, original = [], [], {}
+    # what each column's cells need, worked out once per column rather than once per cell
+    fields = [table.field(col) if col in expected else None for col in header]
+    layout_checked = [f is None or not f.text for f in fields]
+    normalised = [f is not None and (f.type in ("integer", "number") or bool(f.vocab or f.ref or f.pattern)) for f in fields]
+    columns = list(zip(header, layout_checked, normalised))
+    controls = CONTROL.search(text) is not None  # one search of the file spares one per cell when it has none
+    crlf = "\r" in text
     for first, last, row in records[1:]:
         if not any(cell.strip(TRIM) for cell in row):
             continue  # blank line
@@ -199,9 +206,8 @@ def read_table(path: Path, table: Table, name: str | None = None) -> Read:
             problems.append(Problem(name, first, None, len(row), hint, "ragged-row"))
             continue
         cells = []
-        for col, cell in zip(header, row):
-            cell = cell.replace("\r\n", "\n").strip(TRIM)
-            f = table.field(col) if col in expected else None
+        for (col, layout, normal_form), cell in zip(columns, row):
+            cell = (cell.replace("\r\n", "\n") if crlf else cell).strip(TRIM)
             if len(cell) > MAX_CELL:
                 problems.append(
                     Problem(
@@ -214,7 +220,9 @@ def read_table(path: Path, table: Table, name: str | None = None) -> Read:
                     )
                 )
                 cell = ""
-            bad = CONTROL.search(cell) or (LAYOUT.search(cell) if f is None or not f.text else None)
+            bad = (controls and CONTROL.search(cell)) or (
+                LAYOUT.search(cell) if layout and ("\n" in cell or "\t" in cell) else None
+            )
             if bad:
                 at = first + cell[: bad.start()].count("\n")
                 problems.append(
@@ -227,7 +235,7 @@ def read_table(path: Path, table: Table, name: str | None = None) -> Read:
                         "control-character",
                     )
                 )
-            if f is not None and (f.type in ("integer", "number") or f.vocab or f.ref or f.pattern):
+            if normal_form and not cell.isascii():  # NFKC leaves ASCII as it is
                 normal = _normalise_code(cell)
                 if normal != cell:
                     original[(first, col)] = cell

@@ -450,23 +450,24 @@ def case_districts(frames: Frames, files: dict[str, str]) -> list[Problem]:
     cases, districts = frames["cases"], frames["districts"]
     city_of = dict(zip(zip(districts["edition"], districts["district_code"]), districts["city_code"]))
     out = []
-    for line, c in cases.iterrows():
-        if c["admin_level"] == "district" and _missing(c["district_code"]):
+    columns = (cases.index, cases["admin_level"], cases["district_code"], cases["edition"], cases["city_code"])
+    for line, level, district, edition, city_code in zip(*columns):
+        if level == "district" and _missing(district):
             out.append(
                 Problem(files["cases"], int(line), "district_code", "", "the district of a district-level case", "district")
             )
             continue
-        if _missing(c["district_code"]):
+        if _missing(district):
             continue
-        city = city_of.get((c["edition"], c["district_code"]))
-        if city is not None and city != c["city_code"]:
+        city = city_of.get((edition, district))
+        if city is not None and city != city_code:
             out.append(
                 Problem(
                     files["cases"],
                     int(line),
                     "district_code",
-                    c["district_code"],
-                    f"a district of the case's city {c['city_code']!r} (districts.csv puts {c['district_code']!r} in {city!r})",
+                    district,
+                    f"a district of the case's city {city_code!r} (districts.csv puts {district!r} in {city!r})",
                     "district",
                 )
             )

@@ -26,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 
@@ -41,6 +42,10 @@ from .kernels import execute, kernel_env
 from .pages import render_page, write_index
 from .plan import Job, declared_parameters, plan
 from .publish import SiteStore, check_site, write_manifest
+
+#: Up to this many pages that only need re-rendering are rendered in the build's own process: a worker's start
+#: (a new interpreter and the rendering imports, about 1 s) costs more than rendering them one after another.
+INLINE_RENDERS = 6
 
 #: How each page of a build ended, as the summary shows it.
 STATUS = {
@@ -88,6 +93,12 @@ class Summary:
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and not self.unchanged
+
+    def as_noop(self) -> str:
+        """What :meth:`render` would print if the same build ran again with nothing changed (the no-op shortcut
+        of :mod:`.fastpath` prints this)."""
+        again = [replace(r, seconds=0.0, action="skip", reason="up to date", state="") for r in self.results]
+        return Summary(results=again, site=self.site, dropped=[]).render()
 
     def render(self) -> str:
         lines = [f"{'notebook':<20} {'params':<40} {'status':<11} {'time':>6} {'size':>7}  why"]
@@ -337,8 +348,14 @@ def build(
         return summary
 
     store.preflight()  # the output folder can be written ...
-    ds = load(dict(requested[0].params).get("edition", 2022), data_dir)  # ... and every file a notebook reads is valid
     same_data = manifest.get("data_version") == version
+    edition = dict(requested[0].params).get("edition", 2022)
+    if current and same_data and all(decisions[j][0] != "run" for j in todo):
+        # only re-rendering, from data the published site was validated with (its manifest holds their version): the
+        # pages need no kernel and the site's index and downloads only the data's version and folder
+        ds = SimpleNamespace(edition=edition, version=version, directory=paths.data_dir(data_dir))
+    else:
+        ds = load(edition, data_dir)  # ... and every file a notebook reads is valid
     store.lock()
     stage = store.stage()
     published = False
@@ -426,10 +443,12 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
     futures: dict = {}
     running: Job | None = None
     try:
-        if executor is None and workers == 1 and not reuse:
+        # a few pages to re-render only (a markdown edit): in this process, sparing a worker's start-up
+        inline = executor is None and len(todo) <= INLINE_RENDERS and all(decisions[j][0] == "render" for j in todo)
+        if inline or (executor is None and workers == 1 and not reuse):
             for job in todo:
                 running = job
-                summary.results.append(run_job(job, str(stage), pages, *decisions[job], folders, reuse))
+                summary.results.append(run_job(job, str(stage), pages, *decisions[job], folders, reuse and not inline))
                 running = None
                 if bar:
                     bar.update()

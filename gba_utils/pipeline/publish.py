@@ -16,6 +16,7 @@ import fcntl
 import html as htmllib
 import json
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -177,25 +178,33 @@ def check_site(folder: Path) -> list[str]:
         return [f"{MANIFEST} is missing"]
     manifest = json.loads(path.read_text(encoding="utf-8"))
     listed = set(manifest.get("pages", {}))
-    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")} - {"index.html"}
+    # one walk of the folder; links are then checked as strings (the stage holds files and folders, no symbolic links)
+    files, folders = set(), {""}
+    for top, dirs, names in os.walk(folder):
+        base = os.path.relpath(top, folder).replace(os.sep, "/")
+        base = "" if base == "." else base + "/"
+        folders.update(base + d for d in dirs)
+        files.update(base + n for n in names)
+    on_disk = {p for p in files if p.endswith(".html")} - {"index.html"}
     problems += [f"{p}: listed in {MANIFEST} but missing" for p in sorted(listed - on_disk)]
     problems += [f"{p}: on disk but not listed in {MANIFEST}" for p in sorted(on_disk - listed)]
     for rel in ("index.html", "assets/gba.css"):
-        if not (folder / rel).exists():
+        if rel not in files:
             problems.append(f"{rel} is missing")
     version = manifest.get("data_version")
-    for rel in sorted(listed & on_disk):
+    for rel in sorted(p for p in files if p.endswith(".html")):
         text = (folder / rel).read_text(encoding="utf-8")
-        found = VERSION_META.search(text)
-        if not found or found.group(1) != version:
-            problems.append(f"{rel}: data version {found.group(1) if found else 'missing'}, the site's is {version}")
-    root = folder.resolve()
-    for page in sorted(folder.rglob("*.html")):
-        for href in map(htmllib.unescape, HREF.findall(page.read_text(encoding="utf-8"))):
+        if rel in listed:
+            found = VERSION_META.search(text)
+            if not found or found.group(1) != version:
+                problems.append(f"{rel}: data version {found.group(1) if found else 'missing'}, the site's is {version}")
+        here = posixpath.dirname(rel)
+        for href in map(htmllib.unescape, HREF.findall(text)):
             url = urlparse(href)
             if url.scheme or href.startswith(("#", "//", "mailto:", "data:")) or not url.path:
                 continue
-            target = (page.resolve().parent / unquote(url.path)).resolve()
-            if not target.is_relative_to(root) or not target.exists():
-                problems.append(f"{page.relative_to(folder).as_posix()}: link to {href} does not resolve inside the site")
+            target = posixpath.normpath(posixpath.join(here, unquote(url.path)))
+            target = "" if target == "." else target
+            if target == ".." or target.startswith(("../", "/")) or (target not in files and target not in folders):
+                problems.append(f"{rel}: link to {href} does not resolve inside the site")
     return problems

@@ -24,7 +24,7 @@ from .images import close, png_bytes, svg_bytes
 from .labels import Labeller
 from .outputs import BY_KEY
 from .params import check
-from .tables import html_table
+from .tables import PAGE_ROWS, html_table
 from .text import mixed
 
 GEOJSON = "gba_cities.geojson"
@@ -231,11 +231,14 @@ class Session:
             body = f'<p class="gba-caption" id="{anchor}-cap">{caption}</p><p class="gba-note">{html.escape(self.labels.ui("no_rows"))}</p>'
             plain = self.labels.ui("no_rows")
         else:
+            total, shown = len(shown), shown.head(PAGE_ROWS)
+            more = self.labels.ui("rows_shown").format(shown=f"{len(shown):,}", total=f"{total:,}") if total > len(shown) else ""
             body = (
                 f'<div class="gba-scroll" role="region" tabindex="0" aria-labelledby="{anchor}-cap">'
                 f"{html_table(shown, caption=caption, caption_id=f'{anchor}-cap')}</div>"
+                + (f'<p class="gba-note">{html.escape(more)}</p>' if more else "")
             )
-            plain = shown.to_string(index=False)
+            plain = shown.to_string(index=False) + (f"\n{more}" if more else "")
         _publish(
             {
                 "text/html": (

@@ -24,6 +24,9 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 NUMBER = re.compile(rf"^[<>≈≤≥±+−-]?\s?{_NUM}\s?%?(?:\s?/\s?{_NUM})?$")
 #: Columns whose header and cells are all at most this long are kept on one line.
 SHORT = 8
+#: The most rows a page shows of one table; a longer table (only synthetic data come near it: the report's longest has
+#: a few hundred rows) shows its first rows and says where the rest is, so a page stays readable and its size bounded.
+PAGE_ROWS = 1000
 #: What a class means, for outputs shown outside the site (JupyterLab loads no stylesheet of ours).
 INLINE = {"num": "text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums", "short": "white-space:nowrap"}
 

@@ -5,7 +5,8 @@ The public API is small:
 - :func:`load` - read and validate every table, return a :class:`Dataset`.
 - :func:`setup` - what a notebook calls first: check parameters, load, theme; returns a :class:`Session`.
 - :func:`build` - execute the notebooks and render the HTML (also ``gba-report build``).
-- :mod:`analysis`, :mod:`audit`, :mod:`figures`, :mod:`labels`, :mod:`theme` - what notebooks call (the research layer).
+- :mod:`analysis`, :mod:`audit`, :mod:`figures`, :mod:`labels`, :mod:`sensitivity`, :mod:`theme` - what notebooks call
+  (the research layer).
 - :mod:`errors` - the exception hierarchy.
 
 The package has four layers, each importing only from those below it (checked by import-linter in ``make test``):
@@ -19,13 +20,28 @@ import importlib
 
 from . import errors, paths
 
-__all__ = ["Dataset", "Session", "analysis", "audit", "build", "errors", "figures", "labels", "load", "paths", "setup", "theme"]
+__all__ = [
+    "Dataset",
+    "Session",
+    "analysis",
+    "audit",
+    "build",
+    "errors",
+    "figures",
+    "labels",
+    "load",
+    "paths",
+    "sensitivity",
+    "setup",
+    "theme",
+]
 #: Names of the public API and the module that holds each (loaded on first use, so the command line starts fast).
 _LAZY = {
     "analysis": ".research.analysis",
     "audit": ".research.audit",
     "figures": ".research.figures",
     "labels": ".research.labels",
+    "sensitivity": ".research.sensitivity",
     "theme": ".research.theme",
     "Dataset": ".data.loading",
     "load": ".data.loading",

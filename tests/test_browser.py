@@ -422,3 +422,44 @@ def test_every_map_carries_its_boundary_credit(site):
                 maps += 1
                 assert "Apache ECharts 4.9.0" in figure and "Apache License 2.0" in figure.replace("</span> 2.0", " 2.0")
     assert maps >= 2 + 2 + 2 * 11  # front page and chapter 2 in each language, and every city profile
+
+
+def test_a_switched_page_says_so_at_its_top_reads_in_its_language_and_passes_axe(tmp_path, data_copy, browser):
+    """A page built with a decision switched: the notice at its top names the switch (escaped: labels are data), and
+    the page, its sensitivity table and its notes pass the same checks as every other page, in both languages."""
+    set_cell(
+        data_copy / "decision_alternatives.csv",
+        "alternative",
+        "by-subject",
+        "label_en",
+        "<script>window.__xss = 1</script>By subject alone",
+    )
+    site = tmp_path / "site"
+    summary = pipeline.build(
+        ["02_cases", "05_audit"],
+        params={"data_dir": str(data_copy), "decisions": "D07=by-subject"},
+        site=site,
+        jobs=2,
+        progress=False,
+    )
+    assert summary.ok, summary.render()
+    axe = AXE.read_text(encoding="utf-8")
+    for lang in ("zh", "en"):
+        for name in ("02_cases__decisions-D07=by-subject.html", "05_audit__decisions-D07=by-subject.html"):
+            for width in (1366, 390):
+                page, errors, outside = visit(browser, site / lang / name, width)
+                assert not errors and not outside, (lang, name, errors, outside)
+                assert page.evaluate("window.__xss === undefined")
+                notice = page.locator("main > .gba-switched").first
+                assert notice.is_visible() and "D07=by-subject" in notice.inner_text()
+                box, heading = notice.bounding_box(), page.locator("main h2").first.bounding_box()
+                assert box["y"] < heading["y"], "the notice is above the first section"
+                if lang == "en":
+                    assert "<script>window.__xss = 1</script>By subject alone" in notice.inner_text()
+                if width == 1366:
+                    assert page.evaluate(LANGUAGE_SLIPS) == [], (lang, name)
+                else:
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width, (lang, name)
+                page.add_script_tag(content=axe)
+                assert page.evaluate(AXE_RUN, AXE_TAGS) == [], (lang, name, width)
+                page.close()

@@ -42,6 +42,43 @@ def row_of(path: Path, key: str, value: str) -> dict[str, str]:
     return next(dict(zip(rows[0], r)) for r in rows[1:] if r[rows[0].index(key)] == value)
 
 
+# ------------------------------------------------------------------ Switch a coding decision
+
+
+@pytest.mark.kernel
+def test_switch_a_coding_decision_recipe(tmp_path, capsys):
+    text = recipe("Switch a coding decision.")
+    command = re.search(r"```bash\n\.venv/bin/gba-report (build [^\n]+)\n```", text).group(1).split()
+    assert command == ["build", "02_cases", "05_audit", "-p", "decisions=D07=by-subject", "--lang", "en"]
+    # 1. the switches are listed by build --help
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "D07=by-subject" in capsys.readouterr().out
+    # 2. the parameters cell declares it, empty by default
+    cell = next(
+        c
+        for c in nbformat.read(paths.NOTEBOOKS / "02_cases.ipynb", as_version=4).cells
+        if "parameters" in c.metadata.get("tags", [])
+    )
+    assert 'decisions = ""' in cell.source
+    # the build, with the default page built first: the switched page is written beside it
+    site = tmp_path / "site"
+    assert main(["build", "02_cases", "--lang", "en", "--out", str(site), "--no-progress"]) == 0
+    assert main([*command, "--out", str(site), "--no-progress"]) == 0
+    # 3. beside the default ones, saying at its top what is switched and what that changes
+    default = (site / "en" / "02_cases.html").read_text(encoding="utf-8")
+    page = (site / "en" / "02_cases__decisions-D07=by-subject.html").read_text(encoding="utf-8")
+    assert "gba-switched" not in default
+    top = page[page.index('<h1 class="page-title">') :]
+    assert top.index('class="gba-switched"') < top.index("<h2")
+    assert "<code>D07=by-subject</code>" in top
+    assert "CL225" in page and "CL227" in page  # printed 18 and 5 (section 2.1) no longer reproduce
+    assert (site / "en" / "05_audit__decisions-D07=by-subject.html").is_file()
+    # a value the data cannot switch to is refused before anything runs
+    assert main(["build", "02_cases", "-p", "decisions=D07=blank", "--lang", "en", "--out", str(site), "--no-progress"]) == 2
+    assert "got 'D07=blank'; expected an alternative the data can switch to" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ Add a case
 
 
@@ -148,7 +185,17 @@ def cases_per_tier(cases, labels, *, ax=None, title=None):
 @pytest.mark.slow
 def test_add_a_figure_recipe(tmp_path):
     text = recipe("Add a figure.")
-    for step in ("figures.py", "outputs.py", "[titles]", "R.figure", "#fig:", "make notebooks", "make datapackage"):
+    for step in (
+        "figures.py",
+        "outputs.py",
+        "RECIPES",
+        "sensitivity.py",
+        "[titles]",
+        "R.figure",
+        "#fig:",
+        "make notebooks",
+        "make datapackage",
+    ):
         assert step in text, step
     repo = tmp_path / "repo"
     files = subprocess.run(["git", "ls-files", "-z"], cwd=paths.ROOT, capture_output=True, check=True).stdout.split(b"\0")
@@ -166,6 +213,15 @@ def test_add_a_figure_recipe(tmp_path):
     anchor = '    Item("problems-tree", "table", "03_problems"'
     item = '    Item("cases-per-tier", "figure", "02_cases", ("A",), "figures.cases_per_tier"),\n'
     outputs.write_text(src.replace(anchor, item + anchor, 1), encoding="utf-8")
+    # ... and how its data are made, in RECIPES of gba_utils/research/sensitivity.py
+    recipes = repo / "gba_utils/research/sensitivity.py"
+    src = recipes.read_text(encoding="utf-8")
+    anchor = '    "problems-tree": Recipe('
+    recipe_line = (
+        '    "cases-per-tier": Recipe(lambda R, P: R.ds.cases["tier"].value_counts().rename_axis("tier").reset_index()),\n'
+    )
+    assert anchor in src
+    recipes.write_text(src.replace(anchor, recipe_line + anchor, 1), encoding="utf-8")
     # 3. its title in each language record, [titles]
     for lang, title in (("zh", "各类别的案例数"), ("en", "Cases per tier")):
         record = repo / f"gba_utils/languages/{lang}.toml"

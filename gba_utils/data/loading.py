@@ -1,4 +1,4 @@
-"""Load the whole dataset in one call: read, validate, type, filter to an edition."""
+"""Load the whole dataset in one call: read, validate, type, filter to an edition, and switch decisions if asked."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import paths
-from ..errors import DataError, EncodingProblem, Problem
+from ..errors import DataError, EncodingProblem, ParameterError, Problem
 from ..files import atomic_write
 from ..paths import data_dir as _data_dir
 from ..paths import shown
+from . import switches
 from .schema import TABLES
 
 if TYPE_CHECKING:  # pandas and pandera load with the first table, so data_version() stays light for the build workers
@@ -37,6 +38,13 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     version: str
     directory: Path = field(repr=False)
+    #: The decisions switched to an alternative ('D07=by-subject,...'; '' when the data are as coded). (Not named
+    #: ``decisions``: that is the decisions log, ``ds.decisions``.)
+    switched: str = ""
+    #: The same edition as coded, when decisions are switched.
+    coded: Dataset | None = field(default=None, repr=False)
+    #: The tables the switches change.
+    changed: frozenset = field(default=frozenset(), repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -46,7 +54,8 @@ class Dataset:
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables.items())
-        return f"Dataset(edition={self.edition}, version={self.version}, {sizes})"
+        switched = f", decisions={self.switched}" if self.switched else ""
+        return f"Dataset(edition={self.edition}, version={self.version}{switched}, {sizes})"
 
 
 def read_all(directory: Path) -> tuple[dict, dict[str, str]]:
@@ -126,9 +135,11 @@ def _keep_validated(target: Path | None, typed: dict) -> None:
 #: Validated tables of this process, keyed by folder and content hash: a warm kernel that builds one page after
 #: another validates each version of the data once. Callers get copies, so no notebook sees another's changes.
 _VALIDATED: dict[tuple[str, str], tuple[dict[str, pd.DataFrame], dict[str, str]]] = {}
+#: Switched tables, validated, keyed by folder, content hash and the switches (one set at a time).
+_SWITCHED: dict[tuple[str, str, str], tuple[dict[str, pd.DataFrame], frozenset]] = {}
 
 
-def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
+def load(edition: int = 2022, data_dir: str | Path | None = None, decisions: str = "") -> Dataset:
     """Read and validate every table, return those rows of ``edition``.
 
     Raises :class:`~gba_utils.errors.DataError` listing every problem (file, line,
@@ -136,6 +147,11 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     process with the same content (same :func:`data_version`) are not validated again, nor are data that validated
     in an earlier process with the same inputs (kept in ``build/cache/validated/``, see :func:`_validated_file`): a
     build's kernels read the tables the build's own check typed.
+
+    ``decisions`` switches coding decisions to alternatives (``"D07=by-subject"``, several joined by commas; see
+    :mod:`gba_utils.data.switches`): their edits are applied to the validated data, which are validated again except
+    for the chapter-2 recount (a printed count that no longer holds is for the audit to find). An unknown switch is a
+    :class:`~gba_utils.errors.ParameterError` naming the allowed ones.
     """
     directory = _data_dir(data_dir)
     version = data_version(directory)
@@ -149,7 +165,40 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
         _VALIDATED.clear()  # one version at a time is all a build needs
         _VALIDATED[key] = (typed, {t.name: shown(directory, t.path) for t in TABLES})
     validated, files = _VALIDATED[key]
-    typed = {name: frame.copy() for name, frame in validated.items()}
+    coded = _edition_of(validated, files, edition, version, directory)
+    try:
+        canonical = switches.canonical(decisions, directory)
+    except switches.SwitchError as err:
+        raise ParameterError("decisions", decisions, err.expected) from None
+    if not canonical:
+        return coded
+    switched_key = (*key, canonical)
+    if switched_key not in _SWITCHED:
+        from .validation import validate_switched
+
+        edits = switches.selected(validated["decision_edits"], switches.parse(canonical))
+        frames, touched = switches.apply(validated, edits)
+        raise_problems(validate_switched(frames, files, touched, canonical))
+        _SWITCHED.clear()
+        _SWITCHED[switched_key] = (frames, frozenset(touched))
+    frames, touched = _SWITCHED[switched_key]
+    switched = _edition_of(frames, files, edition, version, directory)
+    return Dataset(edition, switched.tables, version, directory, canonical, coded, touched)
+
+
+def switch(ds: Dataset, chosen: list[tuple[str, str]]) -> Dataset:
+    """``ds`` (as coded) with the alternatives ``chosen`` (``[("D07", "by-subject")]``) applied, without validating
+    again: for comparing many alternatives quickly (:mod:`gba_utils.research.sensitivity`). The edits themselves are
+    validated with the data; :func:`load` validates switched data in full."""
+    edits = switches.selected(ds.decision_edits, chosen, ds.edition)
+    tables, touched = switches.apply(ds.tables, edits)
+    tables = {name: (frame.reset_index(drop=True) if name in touched else frame) for name, frame in tables.items()}
+    label = switches.SEP.join(f"{d}={a}" for d, a in sorted(chosen))
+    return Dataset(ds.edition, tables, ds.version, ds.directory, label, ds, frozenset(touched))
+
+
+def _edition_of(typed: dict, files: dict[str, str], edition: int, version: str, directory: Path) -> Dataset:
+    """Copies of the rows of ``edition`` of every table (a missing edition is a :class:`DataError`)."""
     editions = set(typed["cases"]["edition"].dropna().astype(int))
     if edition not in editions:
         raise DataError(
@@ -159,5 +208,5 @@ def load(edition: int = 2022, data_dir: str | Path | None = None) -> Dataset:
     for name, frame in typed.items():
         if "edition" in frame.columns:
             frame = frame[frame["edition"] == edition]
-        tables[name] = frame.reset_index(drop=True)
+        tables[name] = frame.reset_index(drop=True).copy()  # no notebook sees another's changes
     return Dataset(edition, tables, version, directory)

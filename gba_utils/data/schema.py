@@ -103,6 +103,7 @@ def _section(name: str = "section_id", required: bool = True, multi: bool = Fals
 
 ID_CASE = r"^C\d{4}-\d{2,5}$"
 ID_CLAIM = r"^CL\d{3,4}$"
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -562,6 +563,116 @@ TABLES: tuple[Table, ...] = (
         ("edition", "decision_id"),
     ),
     Table(
+        "decision_alternatives",
+        "Alternatives of the coding decisions",
+        "编码决策的备选方案",
+        "Every option a decision did not choose: whether the data can be switched to it, its name, and what it means in "
+        "the data or why the data cannot hold it.",
+        "每项决策未选的每个方案：数据能否切换过去、方案名称，以及它在数据中的含义或数据无法表达它的原因。",
+        (
+            _edition(),
+            Field("decision_id", "string", "The decision.", "所属决策。", ref="decisions.decision_id"),
+            Field(
+                "alternative",
+                "string",
+                "Short name of the alternative, as the decisions parameter takes it (D07=by-subject).",
+                "方案的简短代号，即 decisions 参数所用的写法（如 D07=by-subject）。",
+                pattern=SLUG,
+            ),
+            Field(
+                "status",
+                "string",
+                "switchable (its edits are in decision_edits.csv), or why not: a reading, wording, not expressible, "
+                "outside the report.",
+                "switchable（改动见 decision_edits.csv），或不能切换的原因：读法、措辞、无法表达、需要报告以外的数据。",
+                vocab="switch_status",
+            ),
+            Field("label_zh", "string", "Name of the alternative (ours).", "方案名称（本项目拟定）。"),
+            Field("label_en", "string", "Name of the alternative (ours).", "方案名称英文。"),
+            Field(
+                "note_zh",
+                "string",
+                "What the alternative is in the data, or why the data do not switch it (our words).",
+                "该方案在数据中的含义，或数据不设此开关的原因（本项目表述）。",
+            ),
+            Field("note_en", "string", "The same in English.", "同上，英文。"),
+        ),
+        ("edition", "decision_id", "alternative"),
+        rule_en="A decision of decisions.csv with no row here has no alternative to switch to. A switchable alternative has its edits in "
+        "decision_edits.csv; the others have none and their note says why: a reading (no coded value depends on it), "
+        "wording (only a name or a printed form kept as text would change), not expressible (the rules of the data "
+        "cannot hold it) or outside the report (the values would come from another source: an alternative codes the "
+        "report's own text differently, every edit is a fact of the report). The notebooks' decisions parameter takes D07=by-subject, or several joined by commas.",
+        rule_zh="decisions.csv 中在此没有行的决策没有可切换的备选方案。可切换的方案在 decision_edits.csv 中列出改动；其余方案没有改动，"
+        "其说明写出原因：读法（没有编码值依赖它）、措辞（只改变以文本保存的名称或原文写法）、无法表达（数据规则容纳不了）或需要报告以外的数据（备选方案只能换一种方式编码报告原文，每项改动都须是报告中的事实）。"
+        "笔记本的 decisions 参数写作 D07=by-subject，多项以逗号连接。",
+    ),
+    Table(
+        "decision_edits",
+        "Edits that switch a decision",
+        "切换决策的数据改动",
+        "Each switchable alternative as edits of the coded tables: a cell set to another value, a row removed, or a row "
+        "added (one edit per cell of the new row).",
+        "把每个可切换的方案写成对已编码数据表的改动：改一个单元格、删一行，或加一行（新行的每个单元格一条）。",
+        (
+            _edition(),
+            Field("decision_id", "string", "The decision.", "所属决策。", ref="decisions.decision_id"),
+            Field(
+                "alternative", "string", "The alternative (decision_alternatives.csv).", "方案（见 decision_alternatives.csv）。"
+            ),
+            Field(
+                "action",
+                "string",
+                "set a cell, remove a row or add one.",
+                "改单元格（set）、删行（remove）或加行（add）。",
+                vocab="edit_action",
+            ),
+            Field(
+                "table",
+                "string",
+                "The table edited (its name, without .csv).",
+                "被改动的数据表（表名，不含 .csv）。",
+                pattern=r"^[a-z_]+$",
+            ),
+            Field(
+                "key",
+                "string",
+                "The row: its key columns other than edition, in key order, joined by ';' (C2022-11;mobile_app).",
+                "所改的行：除 edition 外的键列，按键的顺序以分号连接（如 C2022-11;mobile_app）。",
+            ),
+            Field(
+                "column",
+                "string",
+                "The cell's column (set, add); empty for remove.",
+                "所改单元格的列（set、add）；remove 留空。",
+                required=False,
+            ),
+            Field(
+                "coded",
+                "string",
+                "The cell as coded, checked against the table (set; empty for an empty cell).",
+                "单元格的现有编码，会与数据表核对（set；空单元格留空）。",
+                required=False,
+            ),
+            Field(
+                "value",
+                "string",
+                "The cell under the alternative, checked against the column's rules (empty: an empty cell).",
+                "该方案下单元格的值，须符合该列的规则（留空即空单元格）。",
+                required=False,
+            ),
+        ),
+        ("edition", "decision_id", "alternative", "table", "key", "column"),
+        rule_en="An edit names a row by its key and must find the table as coded: a set edit's coded value is the cell as "
+        "it is, a removed row exists, an added row does not. Under the alternative every value passes the rules of its "
+        "column and every reference still resolves (a removed row is not referred to by a row that stays). Switched data "
+        "are validated again, except the chapter-2 recount: a printed count that no longer holds is a finding of the "
+        "audit, not an error.",
+        rule_zh="每条改动按键找到所改的行，并且必须与现有编码一致：set 的 coded 即单元格现值，被删的行须存在，新加的行须不存在。"
+        "方案下的每个值都须符合其所在列的规则，所有引用仍须有效（被删的行不能仍被保留的行引用）。"
+        "切换后的数据会再次校验，第二章复算除外：不再成立的原文统计数是审计的发现，而不是错误。",
+    ),
+    Table(
         "audit_checks",
         "Consistency checks of the report's numbers and dates",
         "报告数字与日期的一致性检验",
@@ -755,6 +866,8 @@ MAY_BE_EMPTY = (
     "audit_checks",
     "outside_references",
     "decisions",
+    "decision_alternatives",
+    "decision_edits",
     "case_links",
     "problem_recommendation",
     "case_technologies",

@@ -8,6 +8,7 @@ one :class:`~gba_utils.errors.DataError` listing every problem at once.
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from pandera.errors import SchemaErrors
 
 from .. import languages
 from ..errors import Problem
+from . import switches
 from .filters import recount, split
 from .geometry import check_geometry
 from .schema import BY_NAME, CITY, DISTRICT, PRINTED, SCOPE, TABLES, YEARS, Field, Table
@@ -553,6 +555,317 @@ def chapter2_aggregates(frames: Frames, files: dict[str, str]) -> list[Problem]:
                     )
                 )
     return out
+
+
+# ---------------------------------------------------------------- decisions as switches
+
+
+def coded_only(fn):
+    """Mark a check that judges the data as coded only: switched data (:func:`validate_switched`) skip it."""
+    fn.coded_only = True
+    return fn
+
+
+chapter2_aggregates = coded_only(chapter2_aggregates)  # under a switch a printed count may stop holding: a finding
+
+
+@coded_only
+@check("decision_alternatives", "decision_edits")
+def switchable_alternatives_have_edits(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A switchable alternative has edits, the others have none, and every edit belongs to a listed alternative."""
+    alts, edits = frames["decision_alternatives"], frames["decision_edits"]
+    status = {(e, d, a): s for e, d, a, s in zip(alts["edition"], alts["decision_id"], alts["alternative"], alts["status"])}
+    with_edits = set(zip(edits["edition"], edits["decision_id"], edits["alternative"]))
+    out = [
+        Problem(
+            files["decision_alternatives"],
+            int(line),
+            "status",
+            s,
+            f"edits in decision_edits.csv for a switchable alternative ({d}={a} has none)",
+            "alternatives",
+        )
+        for line, e, d, a, s in zip(alts.index, alts["edition"], alts["decision_id"], alts["alternative"], alts["status"])
+        if s == switches.SWITCHABLE and (e, d, a) not in with_edits
+    ]
+    for line, e, d, a in zip(edits.index, edits["edition"], edits["decision_id"], edits["alternative"]):
+        s = status.get((e, d, a))
+        if s is None:
+            mine = [alt for (ee, dd, alt), st in status.items() if ee == e and dd == d and st == switches.SWITCHABLE]
+            out.append(
+                Problem(
+                    files["decision_edits"],
+                    int(line),
+                    "alternative",
+                    a,
+                    f"a switchable alternative of {d} listed in decision_alternatives.csv: one of {mine}",
+                    "alternatives",
+                )
+            )
+        elif s != switches.SWITCHABLE:
+            out.append(
+                Problem(
+                    files["decision_edits"],
+                    int(line),
+                    "alternative",
+                    a,
+                    f"an alternative whose status is switchable ({d}={a} is {s}: it has no edits)",
+                    "alternatives",
+                )
+            )
+    return out
+
+
+def _cell_text(value) -> str:
+    return "" if _missing(value) else (f"{value:g}" if isinstance(value, float) else str(value))
+
+
+def _same_cell(field: Field, cell, text) -> bool:
+    """Whether the coded cell is what an edit's ``coded`` says (compared as the column's type)."""
+    try:
+        expected = switches.convert(field, text)
+    except ValueError:
+        return False
+    if expected is None or _missing(cell):
+        return expected is None and _missing(cell)
+    return float(cell) == expected if field.type in ("integer", "number") else str(cell) == expected
+
+
+@coded_only
+@check("decision_edits", "decision_alternatives")
+def decision_edits_apply(frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """Each edit finds the table as coded (the row exists, or for an added row does not; a set cell holds the value in
+    ``coded``), and under its alternative every value passes the rules of its column and every reference still resolves."""
+    edits, file = frames["decision_edits"], files["decision_edits"]
+    out: list[Problem] = []
+    rows: dict[str, dict] = {}
+
+    def index_of(name: str) -> dict:
+        if name not in rows:
+            frame = frames[name]
+            keys = switches.row_keys(frame, BY_NAME[name])
+            rows[name] = {(int(ed), k): i for i, ed, k in zip(frame.index, frame["edition"], keys)}
+        return rows[name]
+
+    def bad(line, column, value, expected, rule="switch"):
+        out.append(Problem(file, int(line), column, value, expected, rule))
+
+    values = []  # (line, table, column, value) of edits whose target was found
+    for line, e in edits.iterrows():
+        name, action = e["table"], e["action"]
+        if name not in switches.EDITABLE:
+            bad(line, "table", name, f"a table the data can switch: one of {list(switches.EDITABLE)}")
+            continue
+        if name not in frames:
+            continue  # the table could not be read: its own problems say so
+        table = BY_NAME[name]
+        cols = switches.key_columns(table)
+        if len(str(e["key"]).split(";")) != len(cols):
+            bad(line, "key", e["key"], f"a key of {name}.csv: {';'.join(cols)} ({len(cols)} part(s) joined by ';')")
+            continue
+        column = None if _missing(e["column"]) else e["column"]
+        if action == "remove" and column is not None:
+            bad(line, "column", column, "no column for a remove edit (it removes the whole row)")
+            continue
+        if action != "remove":
+            if column is None or column not in table.columns:
+                close = difflib.get_close_matches(str(column), table.columns, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                bad(line, "column", column or "", f"a column of {name}.csv for a {action} edit: one of {table.columns}{hint}")
+                continue
+            if column in table.key:
+                bad(
+                    line,
+                    "column",
+                    column,
+                    f"a column outside the key {table.key} (a key changes by removing the row and adding another)",
+                )
+                continue
+        found = index_of(name).get((int(e["edition"]), e["key"]))
+        if action == "add":
+            if found is not None:
+                bad(
+                    line,
+                    "key",
+                    e["key"],
+                    f"a row not yet in {name}.csv for an add edit ({files[name]}, line {found} has this key)",
+                )
+                continue
+        elif found is None:
+            bad(line, "key", e["key"], f"an existing row of {name}.csv in edition {e['edition']} ({';'.join(cols)})")
+            continue
+        if action == "set":
+            cell = frames[name].loc[found, column]
+            if not _same_cell(table.field(column), cell, e["coded"]):
+                bad(
+                    line,
+                    "coded",
+                    _cell_text(e["coded"]),
+                    f"the cell as coded: {files[name]}, line {found}, column '{column}' holds {_cell_text(cell)!r}",
+                )
+                continue
+        if action != "remove":
+            values.append((line, name, column, e["value"], found, (e["edition"], e["decision_id"], e["alternative"], e["key"])))
+    out += _edit_values(values, frames, file)
+    out += _edit_links(edits, frames, files)
+    return out
+
+
+def _edit_values(values: list[tuple], frames: Frames, file: str) -> list[Problem]:
+    """The values edits set pass the rules of their column (type, required, code, pattern, range).
+
+    One validation per table: each edit is a row holding, in every column some edit of the table sets, the cell of the
+    row it edits (as coded, or as its alternative adds it) with its own value in its own column; only failures in an
+    edit's own column are its problems.
+    """
+    out = []
+    adds = {(who, column): value for _, _, column, value, found, who in values if found is None}
+    by_table: dict[str, list[tuple]] = {}
+    for item in values:
+        by_table.setdefault(item[1], []).append(item)
+    for name, items in by_table.items():
+        table, frame = BY_NAME[name], frames[name]
+        columns = list(dict.fromkeys(column for _, _, column, *_ in items))
+        records, index = [], []
+        found_rows = list(dict.fromkeys(found for *_, found, _ in items if found is not None))
+        coded = frame.loc[found_rows, columns].to_dict("index")
+        for line, _, column, value, found, who in items:
+            if found is None:
+                record = {c: adds.get((who, c)) for c in columns}
+            else:
+                record = {c: None if _missing(v) else str(v) for c, v in coded[found].items()}
+            record[column] = None if _missing(value) else value
+            records.append(record)
+            index.append(line)
+        rows = pd.DataFrame(records, index=index, columns=columns, dtype=object)
+        schema = pa.DataFrameSchema({c: _column_schema(table.field(c), frames) for c in columns}, strict=False)
+        try:
+            schema.validate(rows, lazy=True)
+        except SchemaErrors as err:
+            own = {line: column for line, _, column, *_ in items}
+            for rec in err.failure_cases.to_dict("records"):
+                check_name, column = str(rec.get("check")), rec.get("column")
+                if check_name.startswith("dtype(") or _missing(rec.get("index")) or own.get(int(rec["index"])) != column:
+                    continue
+                line = int(rec["index"])
+                expected = check_name if check_name in RULES else _expectation(table, column, check_name)
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        "value",
+                        _cell_text(rows.loc[line, column]),
+                        f"{expected} (as {name}.csv column '{column}' requires)",
+                        RULES.get(check_name, check_name),
+                    )
+                )
+    return out
+
+
+def _edit_links(edits: pd.DataFrame, frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """Under each alternative every reference resolves: a removed row is not referred to by a row that stays (unless
+    the alternative changes that reference), and a value set in a reference column names a row that exists."""
+    out = []
+    # every reference of the data once: (target table, id named) -> [(file, line, column, edition, table, row key)]
+    named: dict[tuple[str, str], list[tuple]] = {}
+    for table in TABLES:
+        if table.name not in frames:
+            continue
+        frame = frames[table.name]
+        keys = switches.row_keys(frame, table) if "edition" in frame.columns else None
+        for f in table.fields:
+            if not f.ref or keys is None:
+                continue
+            target = f.ref.split(".")[0]
+            for line, ed, key, cell in zip(frame.index, frame["edition"], keys, frame[f.name]):
+                for item in split(cell) if f.multi else ([] if _missing(cell) else [cell]):
+                    named.setdefault((target, item), []).append((line, f.name, ed, table.name, key))
+    if "provenance_exceptions" in frames:
+        pe = frames["provenance_exceptions"]
+        for line, r in pe.iterrows():
+            own = f"{r['file']};{r['key']};{r['column']}"
+            named.setdefault((str(r["file"]).removesuffix(".csv"), r["key"]), []).append(
+                (line, "key", r["edition"], "provenance_exceptions", own)
+            )
+    groups: dict[tuple, list[dict]] = {}
+    for line, r in zip(edits.index, edits.to_dict("records")):
+        groups.setdefault((r["edition"], r["decision_id"], r["alternative"]), []).append(r | {"line": line})
+    for (edition, decision, alt), mine in groups.items():
+        removed = {(r["table"], r["key"]): r["line"] for r in mine if r["action"] == "remove"}
+        added = {(r["table"], r["key"]) for r in mine if r["action"] == "add"}
+        changed = {(r["table"], r["key"], r["column"]): r["value"] for r in mine if r["action"] != "remove"}
+        for r in mine:
+            line = r["line"]
+            if r["action"] == "set" and (r["table"], r["key"]) in removed:
+                out.append(
+                    Problem(
+                        files["decision_edits"],
+                        int(line),
+                        "key",
+                        r["key"],
+                        f"a row that {decision}={alt} does not also remove",
+                        "switch",
+                    )
+                )
+        for (target, item), where in removed.items():
+            for line, column, ed, table, key in named.get((target, item), []):
+                if ed != edition or (table, key) in removed:
+                    continue
+                if (table, key, column) in changed:
+                    field = BY_NAME[table].field(column)
+                    value = changed[(table, key, column)]
+                    if item not in (split(value) if field.multi else [value]):
+                        continue  # the alternative points the reference elsewhere
+                out.append(
+                    Problem(
+                        files["decision_edits"],
+                        int(where),
+                        "key",
+                        item,
+                        f"a row no other row still names: {files[table]}, line {line} names {item} in '{column}'; "
+                        f"remove or change that row in {decision}={alt} too",
+                        "switch",
+                    )
+                )
+        for (name, key, column), value in changed.items():
+            if _missing(column) or column not in BY_NAME[name].columns or not BY_NAME[name].field(column).ref:
+                continue
+            target, target_col = BY_NAME[name].field(column).ref.split(".")
+            if target not in frames:
+                continue
+            have = {v for e, v in zip(frames[target]["edition"], frames[target][target_col]) if e == edition}
+            have = (have | {k for t, k in added if t == target}) - {k for t, k in removed if t == target}
+            field = BY_NAME[name].field(column)
+            for item in split(value) if field.multi else ([] if _missing(value) else [value]):
+                if item not in have:
+                    line = next(r["line"] for r in mine if (r["table"], r["key"], r["column"]) == (name, key, column))
+                    out.append(
+                        Problem(
+                            files["decision_edits"],
+                            int(line),
+                            "value",
+                            item,
+                            f"an existing {target}.{target_col} of edition {edition} under {decision}={alt}",
+                            "foreign-key",
+                        )
+                    )
+    return out
+
+
+def validate_switched(frames: Frames, files: dict[str, str], touched: set[str], label: str) -> list[Problem]:
+    """Tables with switches applied, checked again: the rules of every table an edit changed and every check between
+    tables except those that judge the data as coded (the chapter-2 recount: under a switch a printed count that no
+    longer holds is a finding of the audit, not an error). Problems name the file with the switches (``label``)."""
+    shown = {name: f"{file} under decisions {label}" for name, file in files.items()}
+    typed = dict(frames)
+    problems: list[Problem] = []
+    for name in [t.name for t in TABLES if t.name in touched]:
+        typed[name], found = check_table(BY_NAME[name], frames[name], typed, shown[name])
+        problems += found
+    for fn in CHECKS:
+        if not getattr(fn, "coded_only", False):
+            problems += fn(typed, shown)
+    return sorted(_dedupe(problems), key=_order)
 
 
 def _order(problem: Problem) -> tuple:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import jinja2
 import nbformat
+from markupsafe import Markup
 
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL, pdf_edition
-from ..data import codes, data_version
+from ..data import codes, data_version, switches
 from ..data.schema import BY_NAME, TABLES
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
@@ -159,10 +160,26 @@ def view_text(job: Job, data_dir) -> list[str]:
     for key, value in job.named_params:
         if key == "city":
             value = codes.city_name(value, lang.city_name_column, data_dir)
+        elif key == "decisions":  # switches are codes, in any language: shown as code
+            shown.append(Markup(f"{html.escape(lang.ui.get(key, key))}{lang.label_sep}<code>{html.escape(str(value))}</code>"))
+            continue
         else:
             value = codes.label(key, value, lang.col("label"), data_dir) if key == "domain" else value
         shown.append(f"{lang.ui.get(key, key)}{lang.label_sep}{value}")
     return shown
+
+
+def switched_text(job: Job, data_dir) -> list[dict]:
+    """The decisions this page switches to an alternative, for the notice at its top: each as its code
+    (``D07=by-subject``) and the alternative's label in the page's language (empty when the page shows the data as
+    coded)."""
+    value = dict(job.params).get("decisions") or ""
+    if not value:
+        return []
+    lang, known = languages.get(job.lang), switches.alternatives(data_dir)
+    return [
+        {"code": f"{d}={a}", "label": known.get(d, {}).get(a, {}).get(lang.col("label"), "")} for d, a in switches.parse(value)
+    ]
 
 
 def citation(lang, version: str) -> str:
@@ -334,6 +351,7 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
             version=version,
             citation=citation(lang, version),
             view=view_text(job, data_dir),
+            switched=switched_text(job, data_dir),
             report_url=REPORT_URL,
             repository_href=repository_url() or (f"{home}#data" if home else None),
             front=front_html(job, site, data_dir) if job.notebook == FRONT else "",

@@ -146,7 +146,7 @@ def catalogue(cases: pd.DataFrame, technologies: pd.DataFrame, labels: Labeller)
             "admin_level": cases["admin_level"].map(lambda c: labels("admin_level", c)),
             "city_code": cases["city_code"].map(lambda c: labels("city", c)),
             "applicant_printed": cases[labels.col("applicant")],
-            "technologies": cases["case_id"].map(techs).fillna(""),
+            "technologies": cases["case_id"].map(lambda c: techs.get(c, "")),  # also when no case has one
         }
     )
     return out.reset_index(drop=True)

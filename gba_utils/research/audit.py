@@ -593,11 +593,19 @@ def run_same_as(claims: pd.DataFrame, lang: str = "en") -> list[Outcome]:
 
 
 def run_recount(
-    cases: pd.DataFrame, claims: pd.DataFrame, aggregates: pd.DataFrame, labels: Labeller | None = None
+    cases: pd.DataFrame,
+    claims: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    labels: Labeller | None = None,
+    recounted: pd.DataFrame | None = None,
 ) -> list[Outcome]:
-    """Every chapter-2 count recounted from the cases (the recount validation runs too); the filter in words."""
+    """Every chapter-2 count recounted from the cases (the recount validation runs too); the filter in words.
+
+    ``recounted`` is :func:`~gba_utils.data.filters.recount` of the same tables when the caller has it already.
+    """
     out = []
-    for r in recount(cases, claims, aggregates).to_dict("records"):
+    rows = recount(cases, claims, aggregates) if recounted is None else recounted
+    for r in rows.to_dict("records"):
         where = labels.conditions(r["filter"]) if labels is not None else r["filter"]
         counted = f"⟦cases_where⟧{where}⟦cases_where_end⟧" if r["filter"] else "⟦all_cases⟧"
         printed = r["value_printed"] if labels is None or labels.language.number_style == "printed" else fmt(r["printed"])
@@ -621,20 +629,20 @@ def _titles(row, base: str = "title") -> dict[str, str]:
     return {code: row[languages.get(code).col(base)] for code in languages.LANGS}
 
 
-def run(ds, labels=None) -> pd.DataFrame:
-    """Every check of the dataset as one frame, inconsistencies first.
+#: The tables a kind of check may count in (:attr:`Context.tables`).
+COUNTED = ("cases", "case_aggregates", "cities")
 
-    The arithmetic and tolerances are written in the language of ``labels`` (a :class:`~gba_utils.labels.Labeller`;
-    English when none is given).
-    """
-    if labels is None:
-        labels = Labeller.of(ds, "en")
-    tables = {name: getattr(ds, name) for name in ("cases", "case_aggregates", "cities")}
-    outcomes = (
-        run_listed(ds.audit_checks, ds.claims, ds.outside_references, ds.policies, tables, labels)
-        + run_same_as(ds.claims, labels.lang)
-        + run_recount(ds.cases, ds.claims, ds.case_aggregates, labels)
+
+def outcomes(ds, labels: Labeller, checks: pd.DataFrame | None = None) -> list[Outcome]:
+    """The outcome of every check of ``checks`` (default: every row of ``audit_checks.csv``), each by its kind."""
+    tables = {name: getattr(ds, name) for name in COUNTED}
+    return run_listed(
+        ds.audit_checks if checks is None else checks, ds.claims, ds.outside_references, ds.policies, tables, labels
     )
+
+
+def results(outcomes: list[Outcome], ds, labels: Labeller) -> pd.DataFrame:
+    """Outcomes as one frame for reading, inconsistencies first (arithmetic and tolerances in the reader's words)."""
     sections = ds.claims.set_index("claim_id")["section_id"]
     # a policy's date is printed where the report first cites it: the first of its sections (they are in report order)
     policy_sections = ds.policies.set_index("policy_id")["section_ids"].map(lambda v: split(v)[0])
@@ -653,10 +661,36 @@ def run(ds, labels=None) -> pd.DataFrame:
                 "verdict": o.verdict,
             }
             for o in outcomes
-        ]
+        ],
+        columns=[
+            "check_id",
+            "kind",
+            *[languages.get(c).col("title") for c in languages.LANGS],
+            "claims",
+            "policies",
+            "sections",
+            "outside",
+            "arithmetic",
+            "tolerance",
+            "verdict",
+        ],
     )
     frame["order"] = frame["verdict"].map(VERDICT_ORDER.index)
     return frame.sort_values(["order", "check_id"], kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def run(ds, labels=None) -> pd.DataFrame:
+    """Every check of the dataset as one frame, inconsistencies first.
+
+    The arithmetic and tolerances are written in the language of ``labels`` (a :class:`~gba_utils.labels.Labeller`;
+    English when none is given).
+    """
+    if labels is None:
+        labels = Labeller.of(ds, "en")
+    every = (
+        outcomes(ds, labels) + run_same_as(ds.claims, labels.lang) + run_recount(ds.cases, ds.claims, ds.case_aggregates, labels)
+    )
+    return results(every, ds, labels)
 
 
 def verdict_table(results: pd.DataFrame, labels) -> pd.DataFrame:

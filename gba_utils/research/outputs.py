@@ -88,6 +88,7 @@ ITEMS: tuple[Item, ...] = (
         explore=Explore(("kind", "verdict")),
     ),
     Item("audit-decisions", "table", "05_audit", ("2", "A"), "audit.decisions_table", explore=Explore()),
+    Item("audit-sensitivity", "table", "05_audit", ("2", "A"), "sensitivity.table", explore=Explore()),
     Item("audit-outside", "table", "05_audit", (), "audit.outside_table"),
     Item("profile-facts", "table", "10_city_profile", ("2.1", "A"), "analysis.city_facts"),
     Item("profile-map", "figure", "10_city_profile", ("2.1", "A"), "figures.city_map", credit="map"),
@@ -105,7 +106,18 @@ DATA_FOR: dict[str, tuple[str, ...]] = {
     "02_cases": ("cases", "case_technologies", "case_aggregates", "claims", "cities", "districts"),
     "03_problems": ("problems", "case_links", "problem_recommendation"),
     "04_recommendations": ("recommendations", "measures", "problem_recommendation", "case_links"),
-    "05_audit": ("claims", "policies", "cases", "case_aggregates", "cities", "audit_checks", "outside_references", "decisions"),
+    "05_audit": (
+        "claims",
+        "policies",
+        "cases",
+        "case_aggregates",
+        "cities",
+        "audit_checks",
+        "outside_references",
+        "decisions",
+        "decision_alternatives",
+        "decision_edits",
+    ),
     "10_city_profile": ("cases", "claims", "policies", "cities"),
 }
 BY_KEY = {i.key: i for i in ITEMS}

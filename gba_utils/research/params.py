@@ -5,7 +5,8 @@ a wrong type is a :class:`ParameterError` that lists what is allowed, raised bef
 
 Allowed values come from one source each: languages from :mod:`gba_utils.languages`, cities, domains and editions
 from the data folder the parameters name (``cities.csv``, ``labels.csv``, ``cases.csv``), so a new edition or city
-is a change of data, not of code.
+is a change of data, not of code. The coding decisions a page may switch (``decisions``) come from
+``decision_alternatives.csv`` and are checked by :func:`gba_utils.data.switches.canonical`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import languages
-from ..data import codes
+from ..data import codes, switches
 from ..errors import ParameterError
 
 ALL = "all"
@@ -31,6 +32,9 @@ class Param:
     choices: tuple | Callable[[str | None], tuple] | None = None
     help: str = ""
     nullable: bool = False
+    #: checks a value against the data folder and returns it in one spelling, raising SwitchError (instead of a
+    #: membership test in ``choices``, which then only lists the values for help)
+    normalise: Callable[[object, str | None], object] | None = None
 
     def allowed(self, data_dir: str | None = None) -> tuple | None:
         """The allowed values, read from ``data_dir`` when they come from the data (None when the folder holds none:
@@ -49,6 +53,14 @@ PARAMETERS: dict[str, Param] = {
         Param("domain", str, ALL, lambda d: codes.vocabulary("domain", d), "restrict cases (and their outcomes) to one domain"),
         Param("edition", int, 2022, codes.editions, "edition (year) of the report"),
         Param("data_dir", str, None, None, "folder holding the data tables (None: the bundled data/)", nullable=True),
+        Param(
+            "decisions",
+            str,
+            "",
+            switches.choices,
+            "coding decisions switched to an alternative, DECISION=ALTERNATIVE joined by commas ('': as coded)",
+            normalise=switches.canonical,
+        ),
     )
 }
 
@@ -85,7 +97,12 @@ def check(params: dict, notebook: str | None = None, declared: set[str] | None =
             raise ParameterError(
                 name, value, f"a value of type {spec.type.__name__}" + (f": one of {list(choices)}" if choices else ""), notebook
             )
-        if choices is not None and value not in choices:
+        if spec.normalise is not None:
+            try:
+                value = spec.normalise(value, out.get("data_dir"))
+            except switches.SwitchError as err:
+                raise ParameterError(name, value, err.expected, notebook) from None
+        elif choices is not None and value not in choices:
             raise ParameterError(name, value, f"one of {list(choices)}{_suggest(value, choices)}", notebook)
         if name == "data_dir":
             if "\x00" in value or not Path(value).expanduser().is_dir():

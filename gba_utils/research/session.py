@@ -115,7 +115,22 @@ class Session:
         )
 
     def banner(self) -> None:
-        """Show which filter is active (nothing when none is)."""
+        """Show which decisions are switched and what that changes, and which filter is active (nothing when the page
+        shows the data as coded, unfiltered)."""
+        if self.ds.switched:
+            from .audit import own_words
+            from .sensitivity import note  # it builds on this module
+
+            label, sep = self.labels.ui("switched_view"), self.labels.language.label_sep
+            text = note(self.ds, self.labels)
+            marked = own_words(text, self.labels)
+            body = marked.html() if hasattr(marked, "html") else html.escape(str(marked))
+            _publish(
+                {
+                    "text/html": f'<p class="gba-switched" role="note"><strong>{html.escape(label)}</strong>{sep}{body}</p>',
+                    "text/plain": f"{label}{sep}{text}",
+                }
+            )
         if self.filter_text:
             label, sep = self.labels.ui("filtered_view"), self.labels.language.label_sep
             _publish(
@@ -243,7 +258,7 @@ class Session:
 def setup(notebook: str, **params) -> Session:
     """Check parameters, load and validate the data, apply the theme; return the notebook's Session."""
     checked = check(params, notebook=notebook)
-    ds = load(checked["edition"], checked["data_dir"])
+    ds = load(checked["edition"], checked["data_dir"], checked.get("decisions", ""))
     theme.use()
     session = Session(notebook, checked, ds)
     session.banner()

@@ -157,7 +157,7 @@ def test_add_an_audit_check_recipe(data_copy, tmp_path):
     assert "audit_checks.csv" in text and "check_kind" in text
     append(data_copy / "audit_checks.csv", {
         "edition": "2022", "check_id": "A90", "kind": "part_le_whole", "title_zh": "示例检验：部分不超过整体",
-        "title_en": "Example check: a part within its whole", "claim_ids": "CL053;CL048",
+        "title_en": "Example check: a part within its whole", "claim_ids": "CL049;CL048",
     } | {k: v for k, v in row_of(data_copy / "audit_checks.csv", "kind", "part_le_whole").items()
          if k.startswith("tol") or k in ("expected",)})  # fmt: skip
     assert main(["validate", str(data_copy)]) == 0

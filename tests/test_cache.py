@@ -50,6 +50,37 @@ def test_second_build_skips_and_markdown_edit_only_rerenders(sandbox):
     assert reasons(forced)[("00_overview", "en")] == ("run", "--force")
 
 
+def test_the_longest_pages_start_first_by_the_time_they_last_took(sandbox, monkeypatch):
+    """Workers take the jobs that took longest last time first, so that a long page does not start at the end."""
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from gba_utils.pipeline import cache, orchestrate
+    from gba_utils.pipeline.plan import plan
+
+    jobs = plan(["00_overview", "03_problems", "05_audit"], ("en",))
+    took = {"00_overview": 1.0, "03_problems": 2.0, "05_audit": 30.0}
+    for job in jobs:
+        cache.record(job, {"execution": {}, "render": {}}, b"<p>", "t", took.get(job.notebook, 0.5))
+    cache.record(jobs[0], {"execution": {}, "render": {}}, b"<p>", "t")  # a re-render keeps the time it last ran
+    assert cache.recorded_seconds(jobs[0]) == took.get(jobs[0].notebook, 0.5)
+
+    submitted = []
+
+    class Recorder:
+        def submit(self, fn, job, *args):
+            submitted.append(job.notebook)
+            done = Future()
+            done.set_result(orchestrate.Result(job, True, 0.0))
+            return done
+
+    monkeypatch.setattr(orchestrate, "write_assets", lambda *a, **k: None)
+    ds = SimpleNamespace(directory=paths.DATA)
+    orchestrate._run(jobs, {j: ("run", "") for j in jobs}, sandbox, frozenset(), orchestrate.Summary(), 2, False,
+                     Recorder(), False, ds, None, None, False)  # fmt: skip
+    assert submitted[:2] == ["05_audit", "03_problems"]
+
+
 @pytest.mark.kernel
 def test_two_sites_sharing_a_build_folder_never_pass_for_current(sandbox):
     """Site B built after an edit must not make site A's older page look up to date."""

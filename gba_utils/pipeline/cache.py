@@ -181,12 +181,26 @@ def snapshot(job, site: set[str]) -> dict:
     }
 
 
-def record(job, inputs: dict, page: bytes, title: str = "") -> None:
-    """Store the inputs of a successful run, a hash of the page it wrote and its title (after the page is written)."""
+def record(job, inputs: dict, page: bytes, title: str = "", seconds: float | None = None) -> None:
+    """Store the inputs of a successful run, a hash of the page it wrote and its title (after the page is written),
+    and how long it took to execute (``seconds``; a re-render keeps the time of the last execution)."""
     manifest = {**inputs, "page": sha(page), "title": title}
+    if seconds is None:
+        seconds = recorded_seconds(job)
+    if seconds:
+        manifest["seconds"] = round(seconds, 1)
     atomic_write(
         manifest_path(job.out_dir, job.slug), json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
     )
+
+
+def recorded_seconds(job) -> float:
+    """How long the last execution of ``job`` took (0 when it never ran here): the build starts the longest first."""
+    manifest = manifest_path(job.out_dir, job.slug)
+    try:
+        return float(json.loads(manifest.read_text(encoding="utf-8")).get("seconds", 0))
+    except (OSError, ValueError, TypeError):
+        return 0.0
 
 
 def recorded_title(job) -> str:

@@ -165,7 +165,7 @@ def run_job(
         atomic_write(Path(stage) / job.page, page)
         if search.indexed(job):
             search.documents(Path(stage), job.page, page)  # read here, in parallel; the build only collects them
-        cache.record(job, inputs, page, title)
+        cache.record(job, inputs, page, title, time.perf_counter() - start if action == "run" else None)
         return Result(
             job,
             True,
@@ -479,7 +479,12 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
                 own_pool = executor = cf.ProcessPoolExecutor(
                     max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started)
                 )
-            futures = {executor.submit(run_job, job, str(stage), pages, *decisions[job], folders, reuse): job for job in todo}
+            # the longest first, by the time each took when it last ran here (the audit's sensitivity table takes
+            # most of a core for a while): the others fill in around it instead of waiting for it at the end
+            longest_first = sorted(todo, key=lambda j: -cache.recorded_seconds(j) if decisions[j][0] == "run" else 0.0)
+            futures = {
+                executor.submit(run_job, job, str(stage), pages, *decisions[job], folders, reuse): job for job in longest_first
+            }
             for fut in cf.as_completed(futures):
                 summary.results.append(fut.result())
                 if bar:

@@ -300,9 +300,9 @@ def main() -> None:
             n_pages = len(pipeline.plan(chapters_in_grid, city_profiles=True, matrix=grid if chapters_in_grid is None else None))
             for n_jobs, label in ((1, "1"), (cores, "n")):
                 results[f"{key}_{label}"] = wall(
-                    lambda names=chapters_in_grid, n=n_jobs: pipeline.build(
+                    lambda names=chapters_in_grid, n=n_jobs, key=key: pipeline.build(
                         names,
-                        site=site,
+                        site=scratch / f"site-{key}",  # its own site: another site's pages would be carried and re-run
                         progress=False,
                         force=True,
                         city_profiles=True,

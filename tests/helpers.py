@@ -28,3 +28,22 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
             write_rows(path, rows)
             return i
     raise KeyError(key)
+
+
+def shared_site():
+    """The whole site (what `make reports` makes), built into build/test-site and kept there: when nothing changed
+    since the last run, the content-hash cache makes this a no-op, and the browser looks at the same bytes. Test
+    workers (pytest-xdist) that need it at the same time take turns under a lock: the first builds, the others find it
+    current (two builds racing would publish two versions, and the second removes the one the first worker reads)."""
+    import fcntl
+
+    from gba_utils import paths
+    from gba_utils.pipeline import orchestrate
+
+    site = paths.BUILD / "test-site"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with open(paths.BUILD / "test-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        summary = orchestrate.build(site=site, jobs=2, progress=False, city_profiles=True)
+    assert summary.ok, summary.render()
+    return site.resolve()

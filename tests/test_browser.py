@@ -7,7 +7,6 @@ when Chromium is not installed.
 
 from __future__ import annotations
 
-import fcntl
 import html as htmllib
 import os
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from helpers import read_rows, set_cell, write_rows
+from helpers import read_rows, set_cell, shared_site, write_rows
 
 from gba_utils.pipeline import orchestrate as pipeline
 
@@ -43,17 +42,8 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    """The whole site (what `make reports` makes), built into build/test-site and kept there: when nothing changed
-    since the last run, the content-hash cache makes this a no-op, and the browser looks at the same bytes."""
-    from gba_utils import paths
-
-    site = paths.BUILD / "test-site"
-    site.parent.mkdir(parents=True, exist_ok=True)
-    with open(paths.BUILD / "test-site.lock", "w") as lock:  # test workers needing it at once take turns
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the first builds; the others find it current
-        summary = pipeline.build(site=site, jobs=2, progress=False, city_profiles=True)
-    assert summary.ok, summary.render()
-    return site.resolve()
+    """The whole site (what `make reports` makes), built into build/test-site and kept there (see helpers.shared_site)."""
+    return shared_site()
 
 
 def site_pages() -> list[str]:

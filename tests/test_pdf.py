@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import shared_site
 
 from gba_utils import languages, paths
 from gba_utils.cli import main
@@ -102,11 +103,8 @@ needs_chromium = pytest.mark.skipif(bool(CHROMIUM_MISSING), reason=f"PDF edition
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    """The whole site as tests/test_browser.py builds it (one build folder: the second module finds it up to date)."""
-    site = paths.BUILD / "test-site"
-    summary = orchestrate.build(site=site, jobs=2, progress=False, city_profiles=True)
-    assert summary.ok, summary.render()
-    return site.resolve()
+    """The whole site as tests/test_browser.py builds it, under the same lock (see helpers.shared_site)."""
+    return shared_site()
 
 
 def _reader(site: Path, code: str):
@@ -290,6 +288,14 @@ def test_links_inside_the_edition_stay_inside_and_no_path_of_the_machine_is_in_i
 @pytest.mark.kernel
 def test_a_build_without_chromium_publishes_the_site_and_says_how_to_get_the_pdfs(tmp_path, monkeypatch):
     monkeypatch.setenv("GBA_CHROMIUM", str(tmp_path / "no-chromium-here"))
+    # a build folder of its own, seeded with the shared one's runs (so pages re-render rather than execute): another
+    # test worker building its site from the shared folder at the same time would otherwise make this site's pages
+    # look stale to the second build below
+    private = tmp_path / "build"
+    for sub in ("cache", "executed", "sensitivity"):
+        if (paths.BUILD / sub).is_dir():
+            shutil.copytree(paths.BUILD / sub, private / sub, ignore=shutil.ignore_patterns("*.lock", "fastpath.json"))
+    monkeypatch.setattr(paths, "BUILD", private)
     site = tmp_path / "site"
     summary = orchestrate.build(site=site, jobs=2, progress=False)
     assert summary.ok and summary.published, summary.render()

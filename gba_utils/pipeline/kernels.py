@@ -42,7 +42,7 @@ def kernel_env() -> dict:
         "argv": [
             sys.executable,
             "-m",
-            "ipykernel_launcher",
+            "gba_utils.pipeline.kernel_launcher",  # ipykernel, leaving with its parent (see that module)
             "-f",
             "{connection_file}",
             "--IPKernelApp.log_level=CRITICAL",

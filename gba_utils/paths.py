@@ -28,8 +28,8 @@ GEO = DATA / "geo"
 NOTEBOOKS = ROOT / "notebooks"
 #: Rendered HTML for readers.
 REPORTS = ROOT / "reports"
-#: Scratch space of the build: executed notebooks, kept for debugging.
-BUILD = ROOT / "build"
+#: Scratch space of the build: executed notebooks (kept for debugging), caches; ``$GBA_BUILD_DIR`` moves it.
+BUILD = Path(os.environ["GBA_BUILD_DIR"]).resolve() if os.environ.get("GBA_BUILD_DIR") else ROOT / "build"
 #: The package's own folder (its code, templates, language files and fonts).
 PACKAGE = _PACKAGE
 #: Templates and static files of the HTML build.

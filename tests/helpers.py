@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
 from pathlib import Path
 
 
@@ -30,7 +32,7 @@ def set_cell(path: Path, key_col: str, key: str, column: str, value: str) -> int
     raise KeyError(key)
 
 
-def shared_site():
+def shared_site(snapshot_dir=None):
     """The whole site (what `make reports` makes), built into build/test-site and kept there: when nothing changed
     since the last run, the content-hash cache makes this a no-op, and the browser looks at the same bytes. Test
     workers (pytest-xdist) that need it at the same time take turns under a lock: the first builds, the others find it
@@ -45,5 +47,19 @@ def shared_site():
     with open(paths.BUILD / "test-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         summary = orchestrate.build(site=site, jobs=2, progress=False, city_profiles=True)
-    assert summary.ok, summary.render()
-    return site.resolve()
+        assert summary.ok, summary.render()
+        if snapshot_dir is None:
+            return site.resolve()
+        # a snapshot of this version for the calling test module, made of hard links (instant): other tests build
+        # other sites from the shared build folder, which can make a later call here re-render and publish a new
+        # version, removing the one a test in the other worker is reading
+        snapshot = Path(snapshot_dir) / "site"
+        shutil.copytree(site.resolve(), snapshot, copy_function=_link_or_copy)
+        return snapshot
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)

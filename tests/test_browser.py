@@ -41,9 +41,9 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def site() -> Path:
+def site(tmp_path_factory) -> Path:
     """The whole site (what `make reports` makes), built into build/test-site and kept there (see helpers.shared_site)."""
-    return shared_site()
+    return shared_site(tmp_path_factory.mktemp("site"))
 
 
 def site_pages() -> list[str]:

@@ -102,9 +102,9 @@ needs_chromium = pytest.mark.skipif(bool(CHROMIUM_MISSING), reason=f"PDF edition
 
 
 @pytest.fixture(scope="module")
-def site() -> Path:
+def site(tmp_path_factory) -> Path:
     """The whole site as tests/test_browser.py builds it, under the same lock (see helpers.shared_site)."""
-    return shared_site()
+    return shared_site(tmp_path_factory.mktemp("site"))
 
 
 def _reader(site: Path, code: str):

@@ -416,3 +416,19 @@ def test_publishing_replaces_the_link_in_one_step(tmp_path):
         assert (tmp_path / "site").is_symlink() and (tmp_path / "site" / "index.html").read_text() == f"version {n}"
     assert sorted(p.name for p in store.store.glob("v*")) == ["v0003"]
     assert os.readlink(tmp_path / "site") == ".site.versions/v0003"
+
+
+def test_a_worker_whose_build_died_before_it_started_leaves_at_once():
+    """The parent watch compares with the build's pid, not with whatever parent the worker has when it starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, time\n"
+        "from gba_utils.pipeline import orchestrate\n"
+        "orchestrate._leave_with(os.getppid() + 999999, every=0.05)\n"  # a parent that is not (any longer) ours
+        "time.sleep(30)\n"
+    )
+    start = time.time()
+    done = subprocess.run([sys.executable, "-c", code], timeout=20)
+    assert done.returncode == 1 and time.time() - start < 15

@@ -256,14 +256,17 @@ def site_inputs() -> str:
 _STARTED = None
 
 
-def _record_worker(pids, started) -> None:
+def _record_worker(pids, started, build_pid: int | None = None) -> None:
     """Initializer of every worker process: tell the build this worker's pid (it stops them when interrupted), and
     watch the build: a build killed outright (SIGKILL) cannot stop its workers, so a worker whose build is gone
-    leaves at once; its kernels notice their parent is gone and leave too (ipykernel's parent poller)."""
+    leaves at once; its kernels notice their parent is gone and leave too (see kernel_launcher). The build passes its
+    own pid: a build killed while this worker was still starting is gone already, and the parent this worker would
+    read now is the one that adopted it (watching that, it lived on)."""
     global _STARTED
     pids.put(os.getpid())
     _STARTED = started
-    threading.Thread(target=_leave_with, args=(os.getppid(),), daemon=True, name="gba-parent-watch").start()
+    parent = build_pid or os.getppid()
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="gba-parent-watch").start()
 
 
 def _leave_with(parent: int, every: float = 0.5) -> None:
@@ -477,7 +480,7 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
                 context = multiprocessing.get_context("spawn")
                 pids, started = context.SimpleQueue(), context.SimpleQueue()
                 own_pool = executor = cf.ProcessPoolExecutor(
-                    max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started)
+                    max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started, os.getpid())
                 )
             # the longest first, by the time each took when it last ran here (the audit's sensitivity table takes
             # most of a core for a while): the others fill in around it instead of waiting for it at the end

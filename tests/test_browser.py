@@ -18,6 +18,7 @@ import pytest
 from helpers import read_rows, set_cell, shared_site, write_rows
 
 from gba_utils.pipeline import orchestrate as pipeline
+from gba_utils.pipeline.pdf import ARGS as CHROMIUM_ARGS
 
 CHROMIUM = os.environ.get("GBA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
@@ -29,15 +30,8 @@ playwright = pytest.importorskip("playwright.sync_api", reason="pip install play
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: Chromium's command line: the one the PDF editions are printed with
+ARGS = CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ import psutil
 import pytest
 
 from gba_utils import lab, paths
+from gba_utils.pipeline.pdf import ARGS as CHROMIUM_ARGS
 
 CHROMIUM = os.environ.get("GBA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
@@ -39,15 +40,8 @@ playwright = pytest.importorskip("playwright.sync_api", reason="pip install play
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: Chromium's command line: the one the PDF editions are printed with
+ARGS = CHROMIUM_ARGS
 #: Nothing from the internet: no news feed, no update check, an extension manager that never asks PyPI.
 OFFLINE = [
     "--LabApp.news_url=None",

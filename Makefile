@@ -21,18 +21,21 @@ INSTALLER ?= auto
 UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gba-digital-governance/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
+# The project is installed in setuptools' "compat" editable mode: one line in a .pth file puts the checkout on sys.path,
+# where the default mode imports a module finder at every Python start-up (about 20 ms of each whole command).
+EDITABLE := --config-settings editable_mode=compat
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	@rm -rf $(VENV)
 	@if [ "$(INSTALLER)" != pip ] && { [ -x "$(UV)" ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --no-warn-script-location --target "$(UV_HOME)" uv==$(UV_VERSION) >/dev/null 2>&1; } \
 	  && "$(UV)" venv --quiet --seed --python "$$(command -v $(PYTHON))" $(VENV) \
-	  && "$(UV)" pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]'; then \
+	  && "$(UV)" pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]' $(EDITABLE); then \
 	  echo "setup: installed the pinned versions with uv $(UV_VERSION) (INSTALLER=pip to use pip instead)"; \
 	else \
 	  [ "$(INSTALLER)" = pip ] || echo "setup: uv $(UV_VERSION) could not be had or failed; installing with pip instead (slower, same versions)"; \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
-	  && $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]' || exit 1; \
+	  && $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]' $(EDITABLE) || exit 1; \
 	fi
 	$(BIN)/python -m gba_utils.warm
 	@touch $@

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from importlib import metadata
 
 from .errors import BuildInterrupted, DataError, GBAError, InputError
 
@@ -44,6 +43,8 @@ def _param(text: str) -> tuple[str, object]:
 
 
 def version() -> str:
+    from importlib import metadata  # here, not at the top: importing it is a large share of a no-op build
+
     try:
         return metadata.version("gba-digital-governance")
     except metadata.PackageNotFoundError:

@@ -173,3 +173,61 @@ def test_dask_executor_runs_the_same_jobs(tmp_path, monkeypatch):
     assert summary.ok, summary.render()
     assert {r.action for r in summary.results} == {"run"}
     assert (tmp_path / "site" / "en" / "04_recommendations.html").exists()
+
+
+@pytest.mark.parametrize("name", ["02_cases", "05_audit"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_rendered_cell_by_cell_are_what_nbconvert_makes_of_the_whole_notebook(name, lang, tmp_path, monkeypatch):
+    """The committed notebooks carry their outputs (figures, tables, the sensitivity table): rendered cell by cell, with
+    and without the store of cells, each gives the bytes of one nbconvert pass over the whole notebook; a markdown edit
+    renders the cell it changed and nothing else, and a page whose cells are all stored does not call nbconvert."""
+    from gba_utils.pipeline import pages
+
+    nb = pages.select_cells(nbformat.read(paths.NOTEBOOKS / f"{name}.ipynb", as_version=4), lang, False)
+    assert sum(bool(c.get("outputs")) for c in nb.cells) >= 3
+    whole = pages._exporter(False).from_notebook_node(nb)[0]
+    store = tmp_path / "cells.json"
+    assert pages.render_body(nb, False) == whole
+    assert pages.render_body(nb, False, store) == whole and store.is_file()
+
+    rendered = []
+    real = pages._exporter(False)
+
+    class Counting:
+        def from_notebook_node(self, one):
+            rendered.append([c.source for c in one.cells])
+            return real.from_notebook_node(one)
+
+    monkeypatch.setattr(pages, "_exporter", lambda show_code: Counting())
+    assert pages.render_body(nb, False, store) == whole and rendered == []
+    edited = [c for c in nb.cells if c.cell_type == "markdown"][-1]
+    edited.source += "\n\nAn edited sentence."
+    body = pages.render_body(nb, False, store)
+    assert rendered == [[edited.source]] and "An edited sentence." in body
+    assert body == real.from_notebook_node(nb)[0]
+
+
+def test_the_exporters_css_selections_find_what_soupsieve_finds():
+    """nbconvert's HTMLExporter selects images without alt text and focusable cells with CSS; the build makes the same
+    selections with find_all (soupsieve is slow to start). On every committed page, and on markup made to match."""
+    from bs4 import BeautifulSoup
+
+    from gba_utils.pipeline import pages
+
+    Soup = pages._soup_class()
+    made_to_match = (
+        '<div class="jp-Notebook x"><div><div class="jp-Cell-inputWrapper a">1</div></div>'
+        '<div class="jp-OutputArea-output">2</div><img src="a.png"><img alt="" src="b.png"></div>'
+        '<div class="jp-Cell-inputWrapper">outside</div><img src="c.png">'
+    )
+    bodies = [made_to_match]
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = pages.select_cells(nbformat.read(path, as_version=4), "en", False)
+        bodies.append(pages._exporter(False).from_notebook_node(nb)[0])
+    for body in bodies:
+        for selector in pages._SELECTIONS:
+            ours = [str(t) for t in Soup(body, features="html.parser").select(selector)]
+            theirs = [str(t) for t in BeautifulSoup(body, features="html.parser").select(selector)]
+            assert ours == theirs, selector
+    soup = Soup(made_to_match, features="html.parser")
+    assert [len(soup.select(s)) for s in pages._SELECTIONS] == [2, 1, 1]

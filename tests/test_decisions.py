@@ -210,3 +210,44 @@ def test_each_recipe_makes_what_its_notebook_shows(coded):
                     assert f"\n{made}\n" in out.data["text/plain"], (path.name, key)
                 compared.add(key)
     assert compared == set(sensitivity.RECIPES), sorted(set(sensitivity.RECIPES) - compared)
+
+
+def test_kernels_share_the_sensitivity_work_and_wait_only_for_what_another_is_making(coded, tmp_path, monkeypatch):
+    """The store holds one file per alternative: an alternative another kernel holds (its lock) is skipped at first and
+    read once that kernel has stored it, never computed twice; what is stored is read, not recomputed."""
+    import dataclasses
+    import fcntl
+    import json
+    import threading
+    import time
+
+    monkeypatch.setattr(sensitivity, "STORE", tmp_path / "sensitivity")
+    rows = sensitivity._switchable(coded)[:3]
+    monkeypatch.setattr(sensitivity, "_switchable", lambda ds: rows)
+    made = []
+    real = sensitivity._Work.effect
+    monkeypatch.setattr(sensitivity._Work, "effect", lambda self, row: made.append(row["decision_id"]) or real(self, row))
+    names = [f"{r['decision_id']}={r['alternative']}" for r in rows]
+    folder = tmp_path / "sensitivity" / f"{coded.version}-{coded.edition}-{sensitivity.code_version()}"
+    folder.mkdir(parents=True)
+    other = open(folder / f"{names[0]}.lock", "a")  # noqa: SIM115 - another kernel, making the first alternative
+    fcntl.flock(other, fcntl.LOCK_EX)
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("out", sensitivity._stored(coded)))
+    thread.start()
+    for _ in range(1200):  # until the free alternatives are stored (a deadline, not a timing)
+        if all((folder / f"{n}.json").is_file() for n in names[1:]):
+            break
+        time.sleep(0.1)
+    thread.join(timeout=0.5)
+    assert thread.is_alive(), "it must wait for the alternative the other kernel holds"
+    assert made == [r["decision_id"] for r in rows[1:]]  # the free ones, made here
+    theirs = sensitivity.Effects(names[0], 7, verdicts=[{"check_id": "A-marker", "before": None, "after": "ok"}])
+    (folder / f"{names[0]}.json").write_text(json.dumps(dataclasses.asdict(theirs)), encoding="utf-8")
+    fcntl.flock(other, fcntl.LOCK_UN)
+    other.close()
+    thread.join(timeout=120)
+    out = result["out"]
+    assert [e.switched for _, e in out] == names and out[0][1] == theirs  # read from the other kernel, not made
+    made.clear()
+    assert [e for _, e in sensitivity._stored(coded)] == [e for _, e in out] and made == []  # all stored now

@@ -129,6 +129,11 @@ def executed_path(job) -> Path:
     return paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
 
 
+def cells_path(job) -> Path:
+    """Where the HTML of a page's cells is kept between builds (:func:`gba_utils.pipeline.pages.render_body`)."""
+    return paths.BUILD / "cache" / job.out_dir / f"{job.slug}.cells.json"
+
+
 def manifest_path(out_dir: str, slug: str) -> Path:
     return paths.BUILD / "cache" / out_dir / f"{slug}.json"
 

@@ -137,11 +137,13 @@ def run_job(
     reason: str = "",
     folders: tuple[str, str] | None = None,
     reuse_kernel: bool = False,
+    hashes_current: bool = False,
 ) -> Result:
     """Execute (or reuse the cached run of) one job and render its page into ``stage``; runs inside a worker process.
 
     ``site`` holds the page paths of the whole site (navigation links only pages that exist). ``folders`` carries the
-    caller's notebook and build folders to workers (other processes, or other machines).
+    caller's notebook and build folders to workers (other processes, or other machines). ``hashes_current``: the
+    input hashes this process holds were taken by this build (it runs the job itself), so they are not taken again.
     """
     if folders:
         paths.NOTEBOOKS, paths.BUILD = Path(folders[0]), Path(folders[1])
@@ -151,7 +153,8 @@ def run_job(
     os.environ.update(kernel_env())
     start = time.perf_counter()
     executed = cache.executed_path(job)
-    cache.reset()
+    if not hashes_current:  # a worker may outlive a build (a Dask cluster's): what it hashed then may have changed
+        cache.reset()
     try:
         inputs = cache.snapshot(job, site)
         if action == "render":
@@ -471,7 +474,7 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
         if inline or (executor is None and workers == 1 and not reuse):
             for job in todo:
                 running = job
-                summary.results.append(run_job(job, str(stage), pages, *decisions[job], folders, reuse and not inline))
+                summary.results.append(run_job(job, str(stage), pages, *decisions[job], folders, reuse and not inline, True))
                 running = None
                 if bar:
                     bar.update()

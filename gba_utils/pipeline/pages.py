@@ -8,6 +8,7 @@ language record (:mod:`gba_utils.languages`); navigation and the index come from
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import html
@@ -23,18 +24,31 @@ from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, REPORT_TITLE_ZH, REPORT_URL, pdf_edition
 from ..data import codes, data_version, switches
 from ..data.schema import BY_NAME, TABLES
+from ..files import atomic_write, sha
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
-from . import exhibits, search
+from . import cache, exhibits, search
 from .plan import Job, read_notebook
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the build folder between processes (Jinja2's bytecode cache: keyed by each template's
+    source, written atomically): compiling nbconvert's and our page templates is most of a process's first page."""
+    folder = paths.BUILD / "cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @functools.cache
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
+        bytecode_cache=template_cache(),
         autoescape=True,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -74,23 +88,85 @@ def toc(body: str) -> list[dict]:
     return [{"level": int(lvl), "id": hid, "text": re.sub(r"<[^>]+>", "", text)} for lvl, hid, text in HEADING.findall(body)]
 
 
+def _classes(tag) -> list[str]:
+    return tag.get("class") or []
+
+
+#: The CSS selections nbconvert's HTMLExporter makes on every page it renders, as BeautifulSoup's ``find_all``.
+_SELECTIONS = {
+    "img:not([alt])": lambda soup: soup.find_all(lambda t: t.name == "img" and not t.has_attr("alt")),
+    **{
+        f".jp-Notebook div.{name}": lambda soup, name=name: [
+            t for t in soup.find_all("div", class_=name) if any("jp-Notebook" in _classes(p) for p in t.parents if p.name)
+        ]
+        for name in ("jp-Cell-inputWrapper", "jp-OutputArea-output")
+    },
+}
+
+
+def _soup_class():
+    """BeautifulSoup for nbconvert's HTMLExporter, making its three CSS selections with ``find_all``: soupsieve
+    compiles its CSS grammar in every process on first use (a tenth of a second, most of what a one-cell render costs
+    a markdown edit). Any other selector goes to soupsieve; a test compares the two on every page."""
+    from bs4 import BeautifulSoup
+
+    class Soup(BeautifulSoup):
+        def select(self, selector, *args, **kwargs):
+            if selector in _SELECTIONS and not args and not kwargs:
+                return _SELECTIONS[selector](self)
+            return super().select(selector, *args, **kwargs)
+
+    return Soup
+
+
 @functools.cache
 def _exporter(show_code: bool):
     """One nbconvert exporter per worker process (loading its templates is the slow part)."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters import html as nbconvert_html
 
-    return HTMLExporter(
+    nbconvert_html.BeautifulSoup = _soup_class()  # the build's own process and workers only
+
+    exporter = HTMLExporter(
         template_name="basic",
         exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         anchor_link_text="¶",
     )
+    exporter.environment.bytecode_cache = template_cache()
+    return exporter
 
 
-def render_body(nb: nbformat.NotebookNode, show_code: bool) -> str:
-    body, _ = _exporter(show_code).from_notebook_node(nb)
-    return body
+def render_body(nb: nbformat.NotebookNode, show_code: bool, store: Path | None = None) -> str:
+    """The HTML nbconvert makes of ``nb``'s cells, made cell by cell: nbconvert's body of a notebook is its cells'
+    bodies one after another (a test keeps this true for every page), so each cell's HTML can be kept.
+
+    ``store`` (a file) keeps the page's cells between builds, keyed by everything that shapes a cell's HTML (the cell,
+    the exporter's options, the notebook's language, the versions of nbconvert and what it uses): a markdown edit
+    renders the cell it changed and takes the others from the store, and a page whose cells all come from it does not
+    import nbconvert at all. Each write keeps only the page's current cells."""
+    shape = json.dumps([show_code, nb.metadata.get("language_info", {}), cache.package_versions()], sort_keys=True, default=str)
+    kept: dict[str, str] = {}
+    if store is not None and store.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            kept = json.loads(store.read_text(encoding="utf-8"))
+    keys = [sha((shape + json.dumps(c, sort_keys=True, ensure_ascii=False)).encode("utf-8")) for c in nb.cells]
+    made: dict[str, str] = {}
+    for key, cell in zip(keys, nb.cells):
+        if key not in made:
+            made[key] = kept[key] if key in kept else _exporter(show_code).from_notebook_node(_alone(nb, cell))[0]
+    if store is not None and made != kept:
+        with contextlib.suppress(OSError):
+            atomic_write(store, json.dumps(made, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return "".join(made[k] for k in keys)
+
+
+def _alone(nb: nbformat.NotebookNode, cell) -> nbformat.NotebookNode:
+    """``nb`` with ``cell`` as its only cell (the notebook's metadata shape how nbconvert renders a cell)."""
+    one = copy.copy(nb)
+    one.cells = [cell]
+    return one
 
 
 NB_ANCHOR = re.compile(r'<a href="(\d\d_[a-z_]+)\.ipynb(#[^"]*)?">(.*?)</a>', re.S)
@@ -309,7 +385,8 @@ def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[st
     explore = mark_explorable(shown, lang)
     refs = exhibits.references(shown)
     shown, files = exhibits.assemble(exhibits.drop_facts(shown), job, site)
-    body = exhibits.resolve(link_notebooks(render_body(shown, job.show_code), job, site), refs, lang.ui["omitted"])
+    body = render_body(shown, job.show_code, cache.cells_path(job))
+    body = exhibits.resolve(link_notebooks(body, job, site), refs, lang.ui["omitted"])
     params = dict(job.params)
     title = title_of(job, shown)
     near = job.neighbours(site)

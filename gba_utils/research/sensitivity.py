@@ -23,6 +23,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -504,27 +505,98 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+#: How many stored versions (data x edition x code) are kept; older ones are removed when a new one is made.
+KEEP_STORED = 4
+
+
 def _stored(ds: Dataset) -> list[tuple[dict, Effects]]:
-    """The effects from the store when another kernel made them for the same data and code, else computed (and stored,
-    when the build folder is writable). Kernels that ask at once wait for the first (a lock), so they are made once."""
+    """The effects of every alternative, shared between kernels through files: one per alternative, in a folder per
+    data version, edition and code version, so nothing stale is ever read.
+
+    Kernels that ask at once (the audit page in both languages, started together) share the work rather than wait for
+    each other: each takes the alternatives no other kernel holds (a lock per alternative, never waited for while there
+    are free ones), then waits only for those still being made elsewhere. Without a writable build folder (an
+    installed package) everything is computed here."""
     rows = _switchable(ds)
-    path = STORE / f"{ds.version}-{ds.edition}-{code_version()}.json"
+    folder = STORE / f"{ds.version}-{ds.edition}-{code_version()}"
     try:
-        STORE.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held for the block below
-    except OSError:  # an installed package without a writable build folder
+        fresh = not folder.is_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
         return _every_effect(ds, rows)
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    if fresh:
+        _prune(folder)
+    work = _Work(ds)
+    out: dict[int, Effects] = {}
+    held_elsewhere = []
+    for i, row in enumerate(rows):  # first pass: what is stored, or free to make here
+        name = f"{row['decision_id']}={row['alternative']}"
+        path = folder / f"{name}.json"
         if path.is_file():
-            kept = json.loads(path.read_text(encoding="utf-8"))
-            names = [f"{r['decision_id']}={r['alternative']}" for r in rows]
-            if [k["switched"] for k in kept] == names:
-                return [(r, _effects_of(k)) for r, k in zip(rows, kept)]
-        out = _every_effect(ds, rows)
+            out[i] = _read_effect(path)
+            continue
+        with _locked(path, wait=False) as got:
+            if not got:
+                held_elsewhere.append(i)
+                continue
+            out[i] = _read_effect(path) if path.is_file() else work.make(row, path)
+    for i in held_elsewhere:  # then wait for what other kernels were making (or make it, if they died)
+        row = rows[i]
+        path = folder / f"{row['decision_id']}={row['alternative']}.json"
+        with _locked(path, wait=True):
+            out[i] = _read_effect(path) if path.is_file() else work.make(row, path)
+    return [(row, out[i]) for i, row in enumerate(rows)]
+
+
+class _Work:
+    """The baseline probe (made on first need: a kernel that finds everything stored never makes it) and the making
+    and storing of one alternative's effects."""
+
+    def __init__(self, ds: Dataset):
+        self.ds, self._base = ds, None
+
+    def effect(self, row: dict) -> Effects:
+        if self._base is None:
+            self._base = Probe(self.ds, COMPARED_IN)
+            self._base.every_output()
+            self._base.outcomes  # noqa: B018 - the baseline, once
+        return effects(self._base, [(row["decision_id"], row["alternative"])])
+
+    def make(self, row: dict, path: Path) -> Effects:
+        e = self.effect(row)
         with contextlib.suppress(OSError):
-            atomic_write(path, json.dumps([dataclasses.asdict(e) for _, e in out], ensure_ascii=False).encode("utf-8"))
-        return out
+            atomic_write(path, json.dumps(dataclasses.asdict(e), ensure_ascii=False).encode("utf-8"))
+        return e
+
+
+@contextlib.contextmanager
+def _locked(path: Path, wait: bool):
+    """An exclusive lock on ``path`` + ``.lock``; yields whether it was had (``wait=False`` does not wait for it)."""
+    with open(path.with_suffix(".lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _read_effect(path: Path) -> Effects:
+    return _effects_of(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _prune(keep: Path) -> None:
+    """Remove all but the newest :data:`KEEP_STORED` stored versions (``keep`` among them)."""
+    folders = sorted((f for f in STORE.iterdir() if f.is_dir() and f != keep), key=lambda f: f.stat().st_mtime)
+    for old in folders[: max(0, len(folders) - (KEEP_STORED - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    for old in STORE.glob("*.json"):  # the one-file store of earlier versions
+        with contextlib.suppress(OSError):
+            old.unlink()
+            old.with_suffix(".lock").unlink(missing_ok=True)
 
 
 def _effects_of(kept: dict) -> Effects:
@@ -537,10 +609,8 @@ def _switchable(ds: Dataset) -> list[dict]:
 
 
 def _every_effect(ds: Dataset, rows: list[dict]) -> list[tuple[dict, Effects]]:
-    base = Probe(ds, COMPARED_IN)
-    base.every_output()
-    base.outcomes  # noqa: B018 - the baseline, once
-    return [(row, effects(base, [(row["decision_id"], row["alternative"])])) for row in rows]
+    work = _Work(ds)
+    return [(row, work.effect(row)) for row in rows]
 
 
 # ---------------------------------------------------------------- in the reader's words

@@ -161,7 +161,7 @@ def run_job(
             nb = cache.merge_outputs(read_notebook(paths.NOTEBOOKS / f"{job.notebook}.ipynb"), read_notebook(executed))
         else:
             nb = execute(job, executed, reuse_kernel)
-        html, title, files = render_page(nb, job, set(site))
+        html, title, files = render_page(nb, job, set(site), cache.cells_path(job))
         page = html.encode("utf-8")
         for rel, data in sorted(files.items()):  # the figures to take away, beside the page
             atomic_write(Path(stage) / rel, data)

@@ -27,7 +27,7 @@ from ..data.schema import BY_NAME, TABLES
 from ..files import atomic_write, sha
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
-from . import cache, exhibits, search
+from . import exhibits, search
 from .plan import Job, read_notebook
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
@@ -143,10 +143,10 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool, store: Path | None =
     bodies one after another (a test keeps this true for every page), so each cell's HTML can be kept.
 
     ``store`` (a file) keeps the page's cells between builds, keyed by everything that shapes a cell's HTML (the cell,
-    the exporter's options, the notebook's language, the versions of nbconvert and what it uses): a markdown edit
-    renders the cell it changed and takes the others from the store, and a page whose cells all come from it does not
-    import nbconvert at all. Each write keeps only the page's current cells."""
-    shape = json.dumps([show_code, nb.metadata.get("language_info", {}), cache.package_versions()], sort_keys=True, default=str)
+    the exporter's options, the notebook's language, the versions in :data:`RENDERERS`): a markdown edit renders the
+    cell it changed and takes the others from the store, and a page whose cells all come from it does not import
+    nbconvert at all. Each write keeps only the page's current cells."""
+    shape = json.dumps([show_code, nb.metadata.get("language_info", {}), _renderer_versions()], sort_keys=True)
     kept: dict[str, str] = {}
     if store is not None and store.is_file():
         with contextlib.suppress(OSError, ValueError):
@@ -160,6 +160,23 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool, store: Path | None =
         with contextlib.suppress(OSError):
             atomic_write(store, json.dumps(made, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return "".join(made[k] for k in keys)
+
+
+#: Packages whose versions shape the HTML nbconvert makes of a cell (part of the key of each kept cell).
+RENDERERS = ("nbconvert", "mistune", "pygments", "beautifulsoup4", "bleach", "jinja2", "markupsafe")
+
+
+@functools.cache
+def _renderer_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for name in RENDERERS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
 
 
 def _alone(nb: nbformat.NotebookNode, cell) -> nbformat.NotebookNode:
@@ -376,16 +393,19 @@ def script_strings(lang) -> str:
     return search.js_escape(json.dumps(strings, ensure_ascii=False, sort_keys=True))
 
 
-def render_page(nb: nbformat.NotebookNode, job: Job, site: set[str]) -> tuple[str, str, dict[str, bytes]]:
+def render_page(
+    nb: nbformat.NotebookNode, job: Job, site: set[str], cells: Path | None = None
+) -> tuple[str, str, dict[str, bytes]]:
     """HTML of one executed notebook, its title, and the files it brings (figures to take away, by path in the site).
 
-    ``site`` holds the paths of every page of the site it belongs to."""
+    ``site`` holds the paths of every page of the site it belongs to; ``cells`` is where the HTML of the page's cells
+    is kept between builds (see :func:`render_body`)."""
     lang = languages.get(job.lang)
     shown = select_cells(nb, job.lang, job.show_code)
     explore = mark_explorable(shown, lang)
     refs = exhibits.references(shown)
     shown, files = exhibits.assemble(exhibits.drop_facts(shown), job, site)
-    body = render_body(shown, job.show_code, cache.cells_path(job))
+    body = render_body(shown, job.show_code, cells)
     body = exhibits.resolve(link_notebooks(body, job, site), refs, lang.ui["omitted"])
     params = dict(job.params)
     title = title_of(job, shown)

@@ -12,7 +12,6 @@ reads the copy it carries; a checkout (or an editable install) reads ``data/``.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,7 +20,15 @@ ROOT = _PACKAGE.parent
 #: True when running from a checkout of the repository (``data/`` beside the package), False for an installed wheel.
 CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "data" / "datapackage.json").is_file()
 #: The bundled data: tidy CSV tables, codebook, ``datapackage.json`` (``data/``, or the installed ``gba_utils/dataset``).
-DATA = ROOT / "data" if CHECKOUT else Path(str(resources.files(__package__).joinpath("dataset")))
+
+
+def _installed_data() -> Path:
+    from importlib import resources  # only an installed package needs it (20 ms of every command's start-up)
+
+    return Path(str(resources.files(__package__).joinpath("dataset")))
+
+
+DATA = ROOT / "data" if CHECKOUT else _installed_data()
 #: Derived geometry shipped with the data (see ``data/geo/SOURCE.md``).
 GEO = DATA / "geo"
 #: The parameterised chapter notebooks (committed with default outputs).

@@ -177,7 +177,7 @@ def assemble(nb: nbformat.NotebookNode, job, site: set[str]) -> tuple[nbformat.N
                 f'<a class="gba-take" href="{page_up}{stem}.svg">{html.escape(ui["full_size"])}</a></p>{data}{cite}</figcaption>\n'
                 "</figure>"
             )
-            new.append(nbformat.v4.new_output("display_data", data={"text/html": figure}))
+            new.append(nbformat.from_dict({"output_type": "display_data", "data": {"text/html": figure}, "metadata": {}}))
         cell.outputs = [_table(out, lang, base, page_up, where, files) for out in new]
     return nb, files
 

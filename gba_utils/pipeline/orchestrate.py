@@ -38,7 +38,6 @@ from ..files import atomic_write, sha
 from ..research.params import check
 from . import cache, exhibits, pdf, search
 from .assets import site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
-from .kernels import execute, kernel_env
 from .pages import render_page, write_index
 from .plan import Job, declared_parameters, plan, read_notebook
 from .publish import SiteStore, check_site, write_manifest
@@ -150,7 +149,6 @@ def run_job(
 
     if _STARTED is not None:
         _STARTED.put(job.page)
-    os.environ.update(kernel_env())
     start = time.perf_counter()
     executed = cache.executed_path(job)
     if not hashes_current:  # a worker may outlive a build (a Dask cluster's): what it hashed then may have changed
@@ -160,6 +158,9 @@ def run_job(
         if action == "render":
             nb = cache.merge_outputs(read_notebook(paths.NOTEBOOKS / f"{job.notebook}.ipynb"), read_notebook(executed))
         else:
+            from .kernels import execute, kernel_env  # jupyter_client: only a page that runs needs it
+
+            os.environ.update(kernel_env())
             nb = execute(job, executed, reuse_kernel)
         html, title, files = render_page(nb, job, set(site), cache.cells_path(job))
         page = html.encode("utf-8")
@@ -537,6 +538,8 @@ def refresh(notebooks=None) -> list[str]:
     The narrative's references (``[Figure 3](#fig:...)``, ``[Guangzhou](#fact:...)``) are rewritten with the current
     numbers and values, each language's cells from a run in that language, so the committed prose never goes stale.
     """
+    from .kernels import execute, kernel_env
+
     os.environ.update(kernel_env())
     done = []
     for name in notebooks or ALL_NOTEBOOKS:

@@ -35,7 +35,6 @@ Without Chromium or Playwright the site is built and published without PDF editi
 
 from __future__ import annotations
 
-import asyncio
 import html as htmllib
 import importlib.util
 import io
@@ -458,6 +457,8 @@ async def _print_one(browser, ed: Edition, folder: Path) -> tuple[bytes, int]:
 
 
 async def _print_all(editions: list[Edition], binary: str, folder: Path) -> list[tuple[bytes, int, float]]:
+    import asyncio
+
     from playwright.async_api import async_playwright
 
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig(folder))}
@@ -477,6 +478,8 @@ async def _print_all(editions: list[Edition], binary: str, folder: Path) -> list
 
 def _run(coro):
     """Run ``coro`` in a fresh event loop, in a thread of its own when the caller already runs one (a notebook)."""
+    import asyncio  # here: a build that prints no PDF does not pay for importing it
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -48,18 +48,35 @@ def png_bytes(fig, scale: float = 2.0) -> bytes:
     """PNG of a figure, byte-stable and small: fixed dpi (``scale`` times the theme's), no metadata, 256-colour palette.
 
     Median cut without dithering is exact for charts of at most 256 colours (most of ours) and keeps the large flat
-    colours exact otherwise. Transparency is laid on white.
+    colours exact otherwise. Transparency is laid on white. The pixels come from Agg as they are drawn (no PNG written
+    and read back in between), and an opaque figure skips the laying on white: the same bytes, a third less time.
     """
     from PIL import Image
 
+    dpi = theme.DPI * scale
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=theme.DPI * scale, metadata={"Software": None})
-    with Image.open(buf) as im:
-        rgba = im.convert("RGBA")
-    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    fig.savefig(buf, format="rgba", dpi=dpi)
+    raw = buf.getvalue()
+    width, height = _pixels(fig, dpi, len(raw) // 4)
+    rgba = Image.frombuffer("RGBA", (width, height), raw, "raw", "RGBA", 0, 1)
+    if rgba.getextrema()[3][0] == 255:
+        flat = rgba.convert("RGB")
+    else:
+        flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
     out = io.BytesIO()
     flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
+
+
+def _pixels(fig, dpi: float, count: int) -> tuple[int, int]:
+    """The width and height in pixels of ``fig`` drawn at ``dpi`` (Agg truncates its bounding box; ``count`` pixels were
+    drawn, which settles a size that floating point leaves a pixel either side)."""
+    w, h = fig.get_size_inches() * dpi
+    for width in (int(w), round(w)):
+        for height in (int(h), round(h)):
+            if width * height == count:
+                return width, height
+    raise ValueError(f"a figure of {w:.2f} x {h:.2f} px gave {count} pixels")
 
 
 def close(fig) -> None:

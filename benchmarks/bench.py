@@ -21,7 +21,7 @@ Scenarios (each timed with a wall clock, in a scratch folder; the repository's r
            constraints.txt -e '.[test]'``) against ``make setup`` (uv and the warm-up), warm package caches; then each
            clone's first build (cold) and a forced second one (warm), and a byte comparison of the two clones' sites;
 - commands: in the ``make setup`` clone, a no-op and a markdown-only edit as whole ``gba-report build`` processes;
-- tests:   the pytest run of ``make test`` in one process and with its xdist workers.
+- tests:   the pytest run of ``make test`` in one process and with its xdist workers, each in a fresh clone.
 
 ``--only setup,commands`` (or ``tests``, ``build``) runs some parts. Targets: naive / full >= 9, full / floor <= 0.8,
 edit re-runs one chapter, grid >= 1.9x with 2 cores, 100x the cases <= 1.5x and 1000x <= 2.5x the time of 34, setup
@@ -224,23 +224,20 @@ def whole_commands(clone: Path, results: dict) -> None:
     )
 
 
-def test_suite(results: dict) -> None:
-    """`make test`'s pytest run with its workers (-n auto --dist loadscope) and without (one process), same tests."""
-    base = [
-        str(BIN / "python"),
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--nbval",
-        "--nbval-current-env",
-        "tests",
-        "notebooks",
-    ]
+def test_suite(scratch: Path, results: dict) -> None:
+    """`make test`'s pytest run with its workers (-n auto --dist loadscope) and without (one process), same tests, each
+    in a fresh clone set up by `make setup` (not timed), so neither run finds what the other built (the browser tests'
+    site, the build cache)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "GBA_DATA_DIR", "GBA_BUILD_DIR")}
+    python = sys.executable if not hasattr(sys, "base_prefix") else str(Path(sys.base_prefix) / "bin" / "python3")
+    base = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", "tests", "notebooks"]
     for key, extra in (("tests_serial", ["-p", "no:xdist"]), ("tests_parallel", ["-n", "auto", "--dist", "loadscope"])):
-        results[key] = run([*base, *extra], ROOT)
+        clone = scratch / f"clone-{key}"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        run(["make", "setup", f"PYTHON={python}"], clone, env)
+        results[key] = run([".venv/bin/python", *base, *extra], clone, env)
         print(f"test suite {key.split('_')[1]}: {results[key]:.0f} s", flush=True)
+        shutil.rmtree(clone, ignore_errors=True)
 
 
 def main() -> None:
@@ -267,7 +264,7 @@ def main() -> None:
     if "commands" in parts:
         whole_commands(scratch / "clone-make", results)
     if "tests" in parts:
-        test_suite(results)
+        test_suite(scratch, results)
     if "build" in parts:
         # the naive chain prints no PDF, so the builds compared with it print none either (GBA_CHROMIUM=none); the PDF
         # editions' own cost is printed by every build that makes them (about 10-15 s for the two, on 2 cores)

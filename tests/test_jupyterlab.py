@@ -232,7 +232,17 @@ def test_run_all_then_change_the_parameters_and_run_all_again(jupyterlab, browse
     assert 0 < shenzhen < len(ds.cases)
 
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-    page.wait_for_selector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
+    # the kernel connected and idle: before the session has its kernel the indicator also reads idle ("No Kernel"), and
+    # Run All then opens the Select Kernel dialog instead of running (seen on a loaded machine)
+    page.wait_for_function(
+        """() => {
+            const name = document.querySelector('.jp-NotebookPanel .jp-KernelName');
+            const idle = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]');
+            return idle !== null && name !== null && /ipykernel/.test(name.textContent);
+        }""",
+        timeout=120_000,
+        polling=250,
+    )
     page.wait_for_function(f"document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length === {code_cells}")
     page.screenshot(path=str(shots / "1-opened.png"))
 

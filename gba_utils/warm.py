@@ -18,7 +18,10 @@ from it only costs its compile time once, so the list is a speed-up, never a con
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
 import pkgutil
+import py_compile
 import sys
 import time
 import warnings
@@ -89,6 +92,11 @@ def warm(modules=MODULES + TEST_MODULES, out=sys.stdout) -> dict:
                 imported += 1
             except ImportError:
                 missing.append(name)
+        # the modules this one needed before it could switch writing on (the package, its paths and errors)
+        for module in [m for n, m in sys.modules.items() if n == "gba_utils" or n.startswith("gba_utils.")]:
+            source = getattr(module, "__file__", None)
+            if source and source.endswith(".py") and not os.path.exists(importlib.util.cache_from_source(source)):
+                py_compile.compile(source, cfile=importlib.util.cache_from_source(source), doraise=False, quiet=1)
         from matplotlib import font_manager
 
         font_manager.findfont("DejaVu Sans")  # builds and caches the font list on first use

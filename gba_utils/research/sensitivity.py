@@ -62,6 +62,16 @@ class _Tracked:
             self.__dict__["read"].add(name)
         return getattr(ds, name)
 
+    def reading(self, make: Callable[[], object]) -> tuple[object, set]:
+        """``make()`` and the tables it read, recorded apart from (and then restored to) what was read so far."""
+        before = set(self.read)
+        self.read.clear()
+        try:
+            return make(), set(self.read)
+        finally:
+            self.read.clear()
+            self.read |= before
+
 
 class View(Session):
     """A :class:`~gba_utils.research.session.Session` that publishes nothing and derives its filtered tables when first
@@ -76,12 +86,7 @@ class View(Session):
 
     def _get(self, name: str, make: Callable[[], object]):
         if name not in self.derived:
-            before = set(self.ds.read)
-            self.ds.read.clear()
-            value = make()
-            self.derived[name] = (value, set(self.ds.read))
-            self.ds.read.clear()
-            self.ds.read |= before
+            self.derived[name] = self.ds.reading(make)
         self.ds.read.add(("view", name))
         return self.derived[name][0]
 
@@ -272,12 +277,7 @@ class Probe:
     def _share(self, name: str, make: Callable[[], object]):
         """A value several outputs use, made once; an output that uses it records ``("shared", name)``."""
         if name not in self._shared:
-            before = set(self.tracked.read)
-            self.tracked.read.clear()
-            value = make()
-            self._shared[name] = (value, set(self.tracked.read))
-            self.tracked.read.clear()
-            self.tracked.read |= before
+            self._shared[name] = self.tracked.reading(make)
         self.tracked.read.add(("shared", name))
         return self._shared[name][0]
 
@@ -367,14 +367,11 @@ class Probe:
                     self.outputs[(key, city)] = (frame, read)  # nothing it reads is changed
                     return self.outputs[(key, city)]
             view = self.view(BY_KEY[key].notebook, city)
-            before = set(self.tracked.read)
-            self.tracked.read.clear()
             recipe = RECIPES[key]
-            frame = recipe.make(view, self)
-            read = set(self.tracked.read) if recipe.depends is None else set(recipe.depends)
+            frame, read = self.tracked.reading(lambda: recipe.make(view, self))
+            if recipe.depends is not None:
+                read = set(recipe.depends)
             self.outputs[(key, city)] = (frame, read | LABELLED)
-            self.tracked.read.clear()
-            self.tracked.read |= before
         return self.outputs[(key, city)]
 
     def every_output(self) -> dict[tuple[str, str], pd.DataFrame]:

@@ -19,7 +19,6 @@ _PACKAGE = Path(__file__).resolve().parent
 ROOT = _PACKAGE.parent
 #: True when running from a checkout of the repository (``data/`` beside the package), False for an installed wheel.
 CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "data" / "datapackage.json").is_file()
-#: The bundled data: tidy CSV tables, codebook, ``datapackage.json`` (``data/``, or the installed ``gba_utils/dataset``).
 
 
 def _installed_data() -> Path:
@@ -28,6 +27,7 @@ def _installed_data() -> Path:
     return Path(str(resources.files(__package__).joinpath("dataset")))
 
 
+#: The bundled data: tidy CSV tables, codebook, ``datapackage.json`` (``data/``, or the installed ``gba_utils/dataset``).
 DATA = ROOT / "data" if CHECKOUT else _installed_data()
 #: Derived geometry shipped with the data (see ``data/geo/SOURCE.md``).
 GEO = DATA / "geo"

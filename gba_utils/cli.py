@@ -141,6 +141,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a fresh kernel for every notebook (default: one warm kernel per worker, reset between notebooks)",
     )
+    b.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="leave the PDF editions out (the pages link none): a quick loop while editing, as Chromium takes seconds to "
+        "reprint an edition whose text changed",
+    )
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     d = sub.add_parser(
@@ -222,7 +228,7 @@ SHORTCUT = "no-op shortcut: nothing the build reads has changed since the last c
 
 def _request(args) -> dict:
     """What a build was asked for, as the no-op shortcut compares it (the number of jobs shapes nothing it makes)."""
-    keys = ("notebooks", "lang", "param", "out", "show_code", "city_profiles", "matrix", "force")
+    keys = ("notebooks", "lang", "param", "out", "show_code", "city_profiles", "matrix", "force", "no_pdf")
     return {k: getattr(args, k) for k in keys} | {"params": dict(args.param)}
 
 
@@ -253,6 +259,7 @@ def _run(args) -> int:
             matrix=dict(args.matrix) or None,
             force=args.force,
             isolated=args.isolated,
+            pdfs=not args.no_pdf,
         )
         print(summary.render())
         if summary.ok:

@@ -267,6 +267,30 @@ def test_a_new_print_is_byte_identical_and_unchanged_inputs_are_carried(site, tm
     again = pdf.write_editions(stage, editions, previous, carry=lambda rel: carried.append(rel) or True)
     assert carried == list(editions.values()) and all("cached" in line for line in again.lines)
 
+    # with no site to carry from (a build after --no-pdf builds, an edit undone), the store of prints has them
+    for rel in editions.values():
+        (stage / rel).unlink()
+    kept = pdf.write_editions(stage, editions, {}, carry=lambda rel: False)
+    assert all("from the store of prints" in line for line in kept.lines), kept.lines
+    assert kept.records == {rel: previous[rel] for rel in editions.values()}
+    for rel in editions.values():
+        assert (stage / rel).read_bytes() == (site / rel).read_bytes(), rel
+
+
+def test_the_store_of_prints_gives_back_only_whole_prints_of_the_same_inputs_and_keeps_the_newest(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    record = {"inputs": "a" * 64, "pages": 3, "bytes": 9}
+    pdf._keep("en", b"%PDF-1.4\n", record)
+    assert pdf._kept("en", "a" * 64) == (b"%PDF-1.4\n", record)
+    assert pdf._kept("zh", "a" * 64) is None and pdf._kept("en", "b" * 64) is None
+    (tmp_path / "pdf" / "store" / f"en-{'a' * 64}.pdf").write_bytes(b"%PDF-1.")  # cut short
+    assert pdf._kept("en", "a" * 64) is None
+    for i in range(pdf.KEEP_PRINTS + 2):
+        pdf._keep("en", b"%PDF", {"inputs": f"{i:064d}", "pages": 1, "bytes": 4})
+    names = sorted(p.name for p in (tmp_path / "pdf" / "store").iterdir())
+    newest = [f"{i:064d}" for i in range(2, pdf.KEEP_PRINTS + 2)]
+    assert names == sorted([f"en-{d}.json" for d in newest] + [f"en-{d}.pdf" for d in newest]), names
+
 
 @needs_chromium
 @pytest.mark.browser
@@ -306,3 +330,25 @@ def test_a_build_without_chromium_publishes_the_site_and_says_how_to_get_the_pdf
         assert ".pdf" not in (site / page).read_text(encoding="utf-8"), page
     again = orchestrate.build(site=site, jobs=2, progress=False)  # nothing to do: still says it
     assert not again.published and "PDF editions not made" in again.render()
+
+
+@needs_chromium
+@pytest.mark.kernel
+def test_no_pdf_builds_the_site_without_the_editions_even_where_chromium_is(tmp_path, monkeypatch, capsys):
+    private = tmp_path / "build"  # as above: this test's own build folder, seeded with the shared runs
+    for sub in ("cache", "executed", "sensitivity"):
+        if (paths.BUILD / sub).is_dir():
+            shutil.copytree(paths.BUILD / sub, private / sub, ignore=shutil.ignore_patterns("*.lock", "fastpath.json"))
+    monkeypatch.setattr(paths, "BUILD", private)
+
+    async def no_browser(*args):
+        raise AssertionError("Chromium was started for a build asked to leave the PDF editions out")
+
+    monkeypatch.setattr(pdf, "_print_all", no_browser)
+    site = tmp_path / "site"
+    assert main(["build", "--no-pdf", "--no-progress", "-j", "2", "--out", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "PDF editions not made: left out on request (--no-pdf)" in out, out
+    assert not (site / "pdf").exists()
+    for page in [f"{code}/index.html" for code in languages.LANGS] + ["index.html"]:
+        assert ".pdf" not in (site / page).read_text(encoding="utf-8"), page

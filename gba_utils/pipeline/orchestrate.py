@@ -307,12 +307,15 @@ def build(
     force: bool = False,
     executor: cf.Executor | None = None,
     isolated: bool = False,
+    pdfs: bool = True,
 ) -> Summary:
     """Plan, check, run every page whose inputs changed and publish the whole site. Returns a Summary.
 
     ``executor`` may be any :class:`concurrent.futures.Executor` (a Dask ``client.get_executor()`` runs the same
     jobs on a cluster); by default jobs run in ``jobs`` worker processes. Each worker keeps one warm kernel and
-    resets it between notebooks; ``isolated=True`` starts a fresh kernel for every notebook instead.
+    resets it between notebooks; ``isolated=True`` starts a fresh kernel for every notebook instead. ``pdfs=False``
+    leaves the PDF editions out (the pages then link none): an author's edit is not held up by Chromium reprinting
+    them, and a later build with them takes an unchanged edition from the build folder's store of prints.
     Raises :class:`~gba_utils.errors.InputError` (bad data, parameters or output folder) before any kernel starts, and
     :class:`~gba_utils.errors.BuildInterrupted` after an interrupt; in both cases the site is unchanged.
     """
@@ -325,14 +328,14 @@ def build(
     carried, dropped = carried_jobs(manifest, requested, data_dir)
     all_jobs = requested + carried
     pages = frozenset(j.page for j in all_jobs)
-    editions = pdf.planned(pages)  # the PDF edition of each language whose chapters the site has (when Chromium is here)
+    editions = pdf.planned(pages) if pdfs else {}  # each language's PDF edition, when its chapters and Chromium are here
     linked = pages | frozenset(editions.values())  # what pages may link to: the front pages link the PDFs
     current = store.current()
     cache.reset()
     decisions = {job: cache.decide(job, current, set(linked), force) for job in all_jobs}
     summary = Summary(site=paths.relative(site, follow_links=False), dropped=dropped)
     if not editions and pdf.wanted(pages):
-        summary.notes.append(f"PDF editions not made: {pdf.missing()}")
+        summary.notes.append(f"PDF editions not made: {pdf.missing() if pdfs else 'left out on request (--no-pdf)'}")
     version = data_version(paths.data_dir(data_dir))
     recorded = manifest.get("pages", {})
 

@@ -27,7 +27,9 @@ figures and table rows are kept whole (``@media print`` in ``gba.css``).
 - **Cache.** An edition's inputs are hashed (the assembled HTML, which holds every page and the stylesheet; the print
   font; the fontconfig and its fonts; Chromium's version; this module; the versions of playwright and pypdf). When the
   site's manifest records the same hash, the published PDF is carried into the new version (a hard link) and Chromium
-  is not started.
+  is not started. Every print is also kept in ``build/pdf/store/`` under its hash (the newest :data:`KEEP_PRINTS` of
+  each language), so an edition whose inputs come back (an edit undone, a build after ``--no-pdf`` builds) is not
+  printed again.
 
 Without Chromium or Playwright the site is built and published without PDF editions (and without links to them);
 :func:`missing` says how to get them.
@@ -35,6 +37,7 @@ Without Chromium or Playwright the site is built and published without PDF editi
 
 from __future__ import annotations
 
+import contextlib
 import html as htmllib
 import importlib.util
 import io
@@ -76,6 +79,8 @@ ARGS = [
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/dejavu")
 SANS = ("Liberation Sans", "DejaVu Sans")
 MONO = ("Liberation Mono", "DejaVu Sans Mono")
+#: Prints kept in the store per language (``build/pdf/store/<lang>-<inputs>.pdf`` and its ``.json`` record).
+KEEP_PRINTS = 4
 #: Seconds Chromium may take to load or print one edition (a loaded 2-core machine prints one in about 5 s).
 TIMEOUT = 180
 
@@ -521,6 +526,11 @@ def write_editions(stage: Path, editions: dict[str, str], previous: dict, carry)
             made.lines.append(
                 f"pdf {rel}: cached, {old.get('pages', '?')} pages, {old.get('bytes', 0) / 1e6:.1f} MB (up to date)"
             )
+        elif (kept := _kept(code, digest)) is not None:
+            data, record = kept
+            atomic_write(stage / rel, data)
+            made.records[rel] = record
+            made.lines.append(f"pdf {rel}: from the store of prints, {record['pages']} pages, {len(data) / 1e6:.1f} MB")
         else:
             todo.append((ed, digest))
     if not todo:
@@ -537,7 +547,45 @@ def write_editions(stage: Path, editions: dict[str, str], previous: dict, carry)
         atomic_write(stage / ed.path, data)
         made.records[ed.path] = {"inputs": digest, "pages": pages, "bytes": len(data)}
         made.lines.append(f"pdf {ed.path}: printed in {seconds:.1f}s, {pages} pages, {len(data) / 1e6:.1f} MB")
+        _keep(ed.lang, data, made.records[ed.path])
     return made
+
+
+def _store() -> Path:
+    return paths.BUILD / "pdf" / "store"
+
+
+def _kept(code: str, digest: str) -> tuple[bytes, dict] | None:
+    """A print of these inputs from the store, with its record, when the store has a whole one."""
+    base = _store() / f"{code}-{digest}"
+    try:
+        data = base.with_suffix(".pdf").read_bytes()
+        kept = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+        record, whole = kept["record"], kept["sha"] == sha(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not whole or record.get("inputs") != digest:
+        return None  # not the print its record describes
+    with contextlib.suppress(OSError):
+        os.utime(base.with_suffix(".json"))  # the newest used are the ones kept
+    return data, record
+
+
+def _keep(code: str, data: bytes, record: dict) -> None:
+    """Keep a print in the store (the PDF first, its record last, so a record always has its whole PDF), and only the
+    newest :data:`KEEP_PRINTS` of its language. A store that cannot be written only costs a later print."""
+    base = _store() / f"{code}-{record['inputs']}"
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(base.with_suffix(".pdf"), data)
+        kept = {"record": record, "sha": sha(data)}
+        atomic_write(base.with_suffix(".json"), json.dumps(kept, sort_keys=True).encode("utf-8"))
+        records = sorted(base.parent.glob(f"{code}-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in records[KEEP_PRINTS:]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".pdf").unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 __all__ = ["HOW_TO_GET", "PdfFailed", "chromium", "edition", "missing", "planned", "wanted", "write_editions"]

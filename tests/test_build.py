@@ -1,5 +1,7 @@
 """The build: parameters pass through, failures are reported and contained, outputs are byte-stable."""
 
+import shutil
+
 import nbformat
 import pytest
 from helpers import set_cell
@@ -162,6 +164,27 @@ def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch
     assert font.flavor == "woff"
     assert {ord(c) for c in "数字治理GBA"} <= set(font.getBestCmap()) and ord("湾") not in font.getBestCmap()
     assert write_font(site, "数字治理GBA") == "cached"
+
+
+def test_the_characters_a_page_can_show_come_from_the_files_as_they_are_now(tmp_path, monkeypatch):
+    """The web font's characters are kept per file by the hash of its bytes: a second reading gives the same set, and a
+    character added to a notebook (or a character gone) is seen at once, as a first reading would see it."""
+    from gba_utils.pipeline.assets import site_characters
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS, notebooks)
+    monkeypatch.setattr(paths, "NOTEBOOKS", notebooks)
+    first = site_characters()
+    assert (tmp_path / "build" / "cache" / "characters.json").is_file()
+    assert site_characters() == first and "湾" in first and "\n" not in first
+    assert "鼹" not in first and "\U0001f9ed" not in first
+    (notebooks / "extra.ipynb").write_text('{"cells": [{"source": "鼹 \U0001f9ed"}]}', encoding="utf-8")
+    assert set(site_characters()) == set(first) | {"鼹", "\U0001f9ed"}
+    (notebooks / "extra.ipynb").unlink()
+    assert site_characters() == first
+    (tmp_path / "build" / "cache" / "characters.json").write_text("{not json", encoding="utf-8")
+    assert site_characters() == first  # a damaged memo is read again from the files
 
 
 @pytest.mark.kernel

@@ -123,6 +123,41 @@ def test_code_edit_reruns_only_that_notebook(sandbox):
     assert again[("03_problems", "en")] == ("run", "code cells changed")
 
 
+def test_an_edit_to_one_languages_narrative_changes_only_that_languages_pages(sandbox):
+    """A page's render inputs hold the cells it can show: an edit to the English narrative of chapter 3 changes the
+    English page's inputs and not the Chinese page's; a changed English title changes what the English front page
+    lists (its titles), and the Chinese front page's inputs stay as they were."""
+    import json
+
+    site = {f"{lang}/{name}.html" for lang in ("zh", "en") for name in (FRONT, "03_problems", "04_recommendations")}
+    jobs = {(name, lang): plan.Job(name, (("lang", lang),), lang) for name in (FRONT, "03_problems") for lang in ("zh", "en")}
+
+    def inputs():
+        cache.reset()
+        return {key: cache.snapshot(job, site)["render"] for key, job in jobs.items()}
+
+    before = inputs()
+    path = paths.NOTEBOOKS / "03_problems.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    english = [c for c in nb["cells"] if c["cell_type"] == "markdown" and "lang-en" in c["metadata"].get("tags", [])]
+    english[-1]["source"] = "".join(english[-1]["source"]) + "\n\nAn added sentence."
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    after = inputs()
+    assert after[("03_problems", "zh")] == before[("03_problems", "zh")]
+    assert after[("03_problems", "en")]["markdown"] != before[("03_problems", "en")]["markdown"]
+    assert after[(FRONT, "en")] == before[(FRONT, "en")], "the front page lists titles, not sentences"
+
+    title = next(c for c in english if "".join(c["source"]).startswith("# "))
+    title["source"] = "# Chapter 3: a title edited by a researcher\n"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    edited = inputs()
+    assert edited[(FRONT, "en")]["links"] != before[(FRONT, "en")]["links"]
+    assert edited[(FRONT, "zh")] == before[(FRONT, "zh")]
+    from gba_utils.pipeline import pages
+
+    assert pages._source_title("03_problems", "en") == "Chapter 3: a title edited by a researcher"
+
+
 def test_matrix_gives_non_colliding_pages():
     jobs = plan.plan(["02_cases"], matrix={"city": ["shenzhen", "guangzhou"], "lang": ["zh", "en"], "domain": ["all", "society"]})
     assert len(jobs) == 8 + 2  # and the front page of each language, which takes neither city nor domain
@@ -191,7 +226,7 @@ def test_pages_rendered_cell_by_cell_are_what_nbconvert_makes_of_the_whole_noteb
     assert pages.render_body(nb, False, store) == whole and store.is_file()
 
     rendered = []
-    real = pages._exporter(False)
+    real, real_markdown = pages._exporter(False), pages.markdown_cell
 
     class Counting:
         def from_notebook_node(self, one):
@@ -199,12 +234,72 @@ def test_pages_rendered_cell_by_cell_are_what_nbconvert_makes_of_the_whole_noteb
             return real.from_notebook_node(one)
 
     monkeypatch.setattr(pages, "_exporter", lambda show_code: Counting())
+    monkeypatch.setattr(pages, "markdown_cell", lambda cell: rendered.append(["markdown", cell.source]) or real_markdown(cell))
     assert pages.render_body(nb, False, store) == whole and rendered == []
     edited = [c for c in nb.cells if c.cell_type == "markdown"][-1]
     edited.source += "\n\nAn edited sentence."
     body = pages.render_body(nb, False, store)
-    assert rendered == [[edited.source]] and "An edited sentence." in body
+    assert rendered == [["markdown", edited.source]] and "An edited sentence." in body
     assert body == real.from_notebook_node(nb)[0]
+
+
+#: Markdown the committed notebooks may not have yet: what nbconvert's renderer and BeautifulSoup treat specially.
+MARKDOWN_CASES = [
+    "# 第三章 问题与不足\n\n## A heading: with (punctuation) & more\n\ntext",
+    "Inline math $x^2 < y$ and a block:\n\n$$\n\\sum_i a_i > 0\n$$\n\n\\begin{align}a &= b\\end{align}",
+    "```python\nprint('<b>')\n```\n\n    indented code\n\n`inline <code>`",
+    "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- one\n- two\n  1. nested\n\n> quoted *em* **strong** ~~gone~~",
+    '<span lang="zh-Hans">中文</span> &nbsp;&amp;&quot; <br> <div class="x" id=y>raw</div>',
+    '[a file](files/data/cases.csv) ![a figure](files/fig.png) <img src=\'x.png\'> <img src="y.png" alt="y">',
+    "[a chapter](02_cases.ipynb#fig-2-3) <https://example.org> [ref][1]\n\n[1]: https://example.org/ref",
+    "",
+    "Line one  \nline two\\\nthree\n\n***\n\n<!-- a comment -->",
+]
+
+
+def test_markdown_cells_rendered_without_the_exporter_are_the_exporters_bytes(tmp_path):
+    """A markdown cell is rendered with nbconvert's own renderer but without its exporter (pages.markdown_cell): for
+    every markdown cell of every notebook and for markup made to test the edges (math, code, tables, raw HTML and
+    entities, files/ links, images without a description, tags that need escaping), the bytes
+    are the exporter's. In a fresh process, where the renderer is loaded under stand-ins for nbconvert's packages, and
+    here, where nbconvert is imported; and nbconvert imported after the stand-ins still works whole."""
+    import json
+    import subprocess
+    import sys
+
+    from gba_utils.pipeline import pages
+
+    cells = []
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                cell.id = f"{path.stem}-{cell.id}"  # ids are unique within a notebook only
+                cells.append(cell)
+    for i, source in enumerate(MARKDOWN_CASES):
+        cell = nbformat.v4.new_markdown_cell(source, id=f"case-{i}")
+        cell.metadata.tags = ["lang-en", "a&b<c>", 'q"uote'] if i % 2 else []
+        cells.append(cell)
+    assert len(cells) > 100
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+    nb_path = tmp_path / "cells.ipynb"
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+
+    script = (
+        "import json, sys, nbformat\n"
+        "from gba_utils.pipeline import pages\n"
+        f"nb = nbformat.reads(open({str(nb_path)!r}, encoding='utf-8').read(), as_version=4, capture_validation_error={{}})\n"
+        "fast = [pages.markdown_cell(c) for c in nb.cells]\n"
+        "loaded = sorted(n for n in sys.modules if n.split('.')[0] == 'nbconvert')\n"
+        "whole = [pages._exporter(False).from_notebook_node(pages._alone(nb, c))[0] for c in nb.cells]\n"
+        "print(json.dumps({'loaded': loaded, 'fast': fast, 'whole': whole}))\n"
+    )
+    out = json.loads(subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout)
+    assert out["loaded"] == [], "the stand-ins for nbconvert's packages were left in sys.modules"
+    assert out["whole"][0] and len(out["fast"]) == len(cells)
+    for i, (fast, whole) in enumerate(zip(out["fast"], out["whole"])):
+        assert fast == whole, (i, cells[i].source[:80])
+    here = [pages.markdown_cell(c) for c in cells]
+    assert here == out["whole"]
 
 
 def test_the_exporters_css_selections_find_what_soupsieve_finds():

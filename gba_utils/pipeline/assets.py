@@ -7,7 +7,9 @@ any notebook runs (:func:`site_characters`), so the font is made beside the kern
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 from pathlib import Path
 
 from .. import languages, paths
@@ -26,7 +28,10 @@ VENDORED = ("minisearch", "datatables")
 
 def site_characters(data_dirs=()) -> str:
     """Every character a page can show: notebooks, data tables, package code, language records and templates (a superset
-    of the pages' text)."""
+    of the pages' text).
+
+    Each file's characters are kept in ``build/cache/characters.json`` by the hash of its bytes (reading every notebook
+    with its outputs character by character is a fifth of a second, which a markdown edit would otherwise pay)."""
     chars = set("0123456789.,;:!?()[]%-–—·，。；：！？（）《》“”、")
     sources = (
         list(paths.NOTEBOOKS.glob("*.ipynb"))
@@ -36,8 +41,23 @@ def site_characters(data_dirs=()) -> str:
     )
     for d in {paths.data_dir(x) for x in data_dirs} | {paths.DATA}:
         sources += list(d.glob("*.csv"))
+    memo_path = paths.BUILD / "cache" / "characters.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    seen = {}
     for src in sorted(sources):
-        chars |= set(src.read_text(encoding="utf-8", errors="ignore"))
+        data = src.read_bytes()
+        digest = sha(data)
+        found = memo.get(digest)
+        if not isinstance(found, str):
+            found = "".join(sorted({c for c in data.decode("utf-8", errors="ignore") if c.isprintable()}))
+        seen[digest] = found
+        chars.update(found)
+    if seen != memo:  # only what the current files hold is kept
+        with contextlib.suppress(OSError):
+            atomic_write(memo_path, json.dumps(seen, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     chars = {c for c in chars if c.isprintable()}
     return "".join(sorted(chars))
 

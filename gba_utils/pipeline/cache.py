@@ -24,8 +24,9 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import languages, paths
-from ..contents import CHAPTERS, FRONT
+from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT
 from ..files import atomic_write, sha
+from .plan import narrative_title
 
 #: Packages whose versions shape what a notebook outputs.
 SHAPING = (
@@ -106,8 +107,10 @@ def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
 
 def _links(job, site: set[str]) -> str:
     """Which of the pages this one may link to the site has (a neighbour or twin built later changes the page)."""
-    if job.notebook == FRONT:  # the front page lists every page of the site
-        return sha(json.dumps(sorted(site)).encode())
+    if job.notebook == FRONT:  # the front page lists every page of the site, by its title in the page's language
+        listed = sorted({p.rpartition("/")[2].removesuffix(".html").split("__")[0] for p in site} & set(ALL_NOTEBOOKS))
+        titles = {name: narrative_title(_notebook_json(name)["cells"], job.lang) for name in listed}
+        return sha(json.dumps([sorted(site), titles], ensure_ascii=False, sort_keys=True).encode())
     near = job.neighbours(site)
     pages = [j.page if j else "" for j in (near["prev"], near["next"])] + [t.page for t in near["twins"]]
     chapters = sorted(
@@ -116,8 +119,15 @@ def _links(job, site: set[str]) -> str:
     return sha(json.dumps([pages, chapters]).encode())
 
 
-def render_inputs(nb_json: dict, show_code: bool, links: str = "") -> dict[str, str]:
-    cells = [(c["cell_type"], c["source"], c.get("metadata", {}).get("tags", [])) for c in nb_json["cells"]]
+def render_inputs(nb_json: dict, show_code: bool, links: str = "", lang: str | None = None) -> dict[str, str]:
+    """What shapes a page beyond its run: its cells' types, sources and tags (for ``lang``, the cells its page can show:
+    an edit to another language's narrative leaves it as it was), the options, the links, the rendering code."""
+    other = {languages.get(code).tag for code in languages.others(lang)} if lang else set()
+    cells = [
+        (c["cell_type"], c["source"], tags)
+        for c in nb_json["cells"]
+        if not other.intersection(tags := c.get("metadata", {}).get("tags", []))
+    ]
     inputs = {"markdown": sha(json.dumps(cells).encode()), "show_code": str(show_code), "links": links}
     inputs |= _package(RENDERING, inside=True) | _languages()
     inputs |= _files(Path(paths.TEMPLATES), "*")
@@ -147,11 +157,19 @@ def _changed(old: dict, new: dict) -> str | None:
     return ", ".join(diff) + " changed"
 
 
+def _notebook_json(notebook: str) -> dict:
+    """A notebook's JSON, parsed once per build (:func:`reset`): a chapter is two or more jobs, one per language and
+    view, and its committed outputs make it up to a megabyte and more. Read only; never changed by its callers."""
+    key = ("notebook", str(paths.NOTEBOOKS), notebook)
+    if key not in _MEMO:
+        _MEMO[key] = json.loads((paths.NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    return _MEMO[key]
+
+
 def decide(job, current: Path | None, site: set[str], force: bool = False) -> tuple[str, str]:
     """('run' | 'render' | 'skip', reason) for one job; ``current`` is the folder readers see now, ``site`` the pages of
     the site being built."""
-    source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
-    nb_json = json.loads(source.read_text(encoding="utf-8"))
+    nb_json = _notebook_json(job.notebook)
     params = dict(job.params)
     manifest = manifest_path(job.out_dir, job.slug)
     executed = executed_path(job)
@@ -163,7 +181,7 @@ def decide(job, current: Path | None, site: set[str], force: bool = False) -> tu
     why = _changed(old.get("execution", {}), execution_inputs(nb_json, params))
     if why:
         return "run", why
-    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code, _links(job, site)))
+    why = _changed(old.get("render", {}), render_inputs(nb_json, job.show_code, _links(job, site), job.lang))
     page = current / job.page if current else None
     if why:
         return "render", why.replace("markdown changed", "markdown or tags changed").replace(
@@ -178,11 +196,10 @@ def decide(job, current: Path | None, site: set[str], force: bool = False) -> tu
 
 def snapshot(job, site: set[str]) -> dict:
     """The inputs of a job as they are now (taken before it runs, recorded after it succeeds)."""
-    source = paths.NOTEBOOKS / f"{job.notebook}.ipynb"
-    nb_json = json.loads(source.read_text(encoding="utf-8"))
+    nb_json = _notebook_json(job.notebook)
     return {
         "execution": execution_inputs(nb_json, dict(job.params)),
-        "render": render_inputs(nb_json, job.show_code, _links(job, site)),
+        "render": render_inputs(nb_json, job.show_code, _links(job, site), job.lang),
     }
 
 

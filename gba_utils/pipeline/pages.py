@@ -12,8 +12,13 @@ import contextlib
 import copy
 import functools
 import html
+import importlib
+import importlib.util
 import json
 import re
+import sys
+import threading
+import types
 from pathlib import Path
 
 import jinja2
@@ -28,7 +33,7 @@ from ..files import atomic_write, sha
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
 from . import exhibits, search
-from .plan import Job, read_notebook
+from .plan import Job, narrative_title
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 
@@ -76,12 +81,7 @@ def select_cells(nb: nbformat.NotebookNode, lang: str, show_code: bool) -> nbfor
 
 def page_title(nb: nbformat.NotebookNode) -> str:
     """The first level-1 heading of the notebook's narrative."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
-            if m:
-                return m.group(1).strip()
-    return "Report"
+    return narrative_title(nb.cells)
 
 
 def toc(body: str) -> list[dict]:
@@ -119,11 +119,17 @@ def _soup_class():
     return Soup
 
 
+#: The exporter's options that shape a markdown cell's HTML (its other options are nbconvert's defaults).
+ANCHOR_LINK_TEXT = "¶"
+_loading = threading.Lock()  # nbconvert's modules are loaded by one thread at a time (see _markdown_kit)
+
+
 @functools.cache
 def _exporter(show_code: bool):
     """One nbconvert exporter per worker process (loading its templates is the slow part)."""
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters import html as nbconvert_html
+    with _loading:
+        from nbconvert import HTMLExporter
+        from nbconvert.exporters import html as nbconvert_html
 
     nbconvert_html.BeautifulSoup = _soup_class()  # the build's own process and workers only
 
@@ -132,10 +138,75 @@ def _exporter(show_code: bool):
         exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        anchor_link_text="¶",
+        anchor_link_text=ANCHOR_LINK_TEXT,
     )
     exporter.environment.bytecode_cache = template_cache()
     return exporter
+
+
+def _no_sanitizer(*args, **kwargs):
+    raise RuntimeError("nbconvert's HTML sanitizer is not loaded with its markdown renderer (see pages._markdown_kit)")
+
+
+@functools.cache
+def _markdown_kit():
+    """nbconvert's markdown renderer (``MarkdownWithMath``, ``IPythonRenderer``) and its ``strip_files_prefix``: the
+    code an exporter runs on a markdown cell, without the exporter.
+
+    Importing the nbconvert package imports every exporter, preprocessor and filter, nbclient and jupyter_client with
+    them: most of the second a markdown edit costs. When the package is not imported yet, its two filter modules are
+    loaded from nbconvert's own files under empty stand-ins for their packages (the sanitizer the strings module names
+    stands in as a function that refuses, as markdown never calls it), and the stand-ins are removed at once, so a
+    later ``import nbconvert`` loads the whole package as usual. A test renders every markdown cell of every notebook
+    both ways and compares the bytes."""
+    with _loading:
+        if "nbconvert" in sys.modules:
+            from nbconvert.filters import markdown_mistune, strings
+        else:
+            root = Path(importlib.util.find_spec("nbconvert").origin).parent
+            shells = {}
+            for name, folder in (("nbconvert", root), ("nbconvert.filters", root / "filters")):
+                shells[name] = types.ModuleType(name)
+                shells[name].__path__ = [str(folder)]
+            shells["nbconvert.preprocessors"] = types.ModuleType("nbconvert.preprocessors")
+            shells["nbconvert.preprocessors.sanitize"] = sanitize = types.ModuleType("nbconvert.preprocessors.sanitize")
+            sanitize._get_default_css_sanitizer = _no_sanitizer
+            sys.modules.update(shells)
+            try:
+                markdown_mistune = importlib.import_module("nbconvert.filters.markdown_mistune")
+                strings = sys.modules["nbconvert.filters.strings"]
+            finally:
+                for name in [n for n in sys.modules if n == "nbconvert" or n.startswith("nbconvert.")]:
+                    del sys.modules[name]
+    return markdown_mistune.MarkdownWithMath, markdown_mistune.IPythonRenderer, strings.strip_files_prefix
+
+
+def markdown_cell(cell) -> str:
+    """The HTML the exporter makes of a markdown cell (without attachments), made as its ``basic`` template and its
+    post-processing do: the cell's source through nbconvert's markdown renderer and ``strip_files_prefix``, in the
+    template's markup, parsed and written out by BeautifulSoup with missing image descriptions filled in."""
+    markdown, renderer, strip_files_prefix = _markdown_kit()
+    value = strip_files_prefix(
+        markdown(
+            renderer=renderer(escape=False, attachments={}, embed_images=False, path="", anchor_link_text=ANCHOR_LINK_TEXT)
+        ).render(cell.source)
+    )
+    anchor = f'id="{html.escape("cell-id=" + cell.id)}"'  # notebooks of nbformat 4.5 and later: every cell has an id
+    tags = "".join(html.escape(f" celltag_{tag}") for tag in cell.metadata.get("tags", []))
+    soup = _soup_class()(
+        f'<div {anchor} class="cell border-box-sizing text_cell rendered{tags}"><div class="inner_cell">\n'
+        f'<div class="text_cell_render border-box-sizing rendered_html">\n{value}\n</div>\n</div>\n</div>\n\n\n',
+        features="html.parser",
+    )
+    for img in soup.find_all(lambda t: t.name == "img" and not t.has_attr("alt")):
+        img.attrs["alt"] = "No description has been provided for this image"
+    return str(soup)
+
+
+def _render_cell(nb: nbformat.NotebookNode, cell, show_code: bool) -> str:
+    if cell.cell_type == "markdown" and not cell.get("attachments"):
+        return markdown_cell(cell)
+    return _exporter(show_code).from_notebook_node(_alone(nb, cell))[0]
 
 
 def render_body(nb: nbformat.NotebookNode, show_code: bool, store: Path | None = None) -> str:
@@ -155,7 +226,7 @@ def render_body(nb: nbformat.NotebookNode, show_code: bool, store: Path | None =
     made: dict[str, str] = {}
     for key, cell in zip(keys, nb.cells):
         if key not in made:
-            made[key] = kept[key] if key in kept else _exporter(show_code).from_notebook_node(_alone(nb, cell))[0]
+            made[key] = kept[key] if key in kept else _render_cell(nb, cell, show_code)
     if store is not None and made != kept:
         with contextlib.suppress(OSError):
             atomic_write(store, json.dumps(made, ensure_ascii=False, sort_keys=True).encode("utf-8"))
@@ -285,11 +356,17 @@ def citation(lang, version: str) -> str:
     return text.replace("\x00", title).replace("\x01", package).replace("\x02", f"<code>{version}</code>")
 
 
-@functools.cache
 def _source_title(notebook: str, lang: str) -> str:
-    """A notebook's title in one language, read from its source (the front page lists pages rendered elsewhere)."""
-    nb = read_notebook(paths.NOTEBOOKS / f"{notebook}.ipynb")
-    return page_title(select_cells(nb, lang, False))
+    """A notebook's title in one language, read from its source (the front page lists pages rendered elsewhere); kept
+    while the file is unchanged (a title edited since is read again, in the same process too)."""
+    path = paths.NOTEBOOKS / f"{notebook}.ipynb"
+    st = path.stat()
+    return _title_of_file(str(path), lang, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _title_of_file(path: str, lang: str, mtime_ns: int, size: int) -> str:
+    return narrative_title(json.loads(Path(path).read_text(encoding="utf-8"))["cells"], lang)
 
 
 def front_html(job: Job, site: set[str], ds_dir) -> str:

@@ -12,6 +12,7 @@ import ast
 import difflib
 import itertools
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,6 +107,22 @@ class Job:
     @classmethod
     def from_json(cls, record: dict) -> Job:
         return cls(record["notebook"], tuple((k, v) for k, v in record["params"]), record["out_dir"], record["show_code"])
+
+
+HEADING_1 = re.compile(r"^#\s+(.+)$", re.M)
+
+
+def narrative_title(cells, lang: str | None = None) -> str:
+    """The first level-1 heading of a notebook's narrative: of its markdown cells for ``lang`` (untagged ones and those
+    tagged for ``lang``; all when ``lang`` is None). ``cells`` as nodes or as the notebook's JSON."""
+    other = {languages.get(code).tag for code in languages.others(lang)} if lang else set()
+    for cell in cells:
+        if cell["cell_type"] != "markdown" or other.intersection(cell.get("metadata", {}).get("tags", [])):
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if m := HEADING_1.search(source):
+            return m.group(1).strip()
+    return "Report"
 
 
 def declared_parameters(notebook: Path) -> dict:

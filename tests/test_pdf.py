@@ -55,6 +55,26 @@ def _tiny_pdf(**info) -> bytes:
     return out.getvalue()
 
 
+def test_the_print_font_is_the_same_bytes_whenever_it_is_made(tmp_path, monkeypatch):
+    """The print font (the web font with TrueType outlines) is made in each build folder; saved with the clock's time
+    in its head table, two build folders printed PDFs that differed in those bytes."""
+    from fontTools.misc import timeTools
+
+    from gba_utils.pipeline.assets import FONT_FILE, write_font
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    (tmp_path / "site" / "assets").mkdir(parents=True)
+    write_font(tmp_path / "site", "数字治理GBA")
+    woff = (tmp_path / "site" / "assets" / FONT_FILE).read_bytes()
+    first = pdf._otf_to_ttf(woff)
+    later = timeTools.timestampNow() + 86400 * 400
+    monkeypatch.setattr(timeTools, "timestampNow", lambda: later)
+    import fontTools.ttLib.tables._h_e_a_d as head
+
+    monkeypatch.setattr(head, "timestampNow", lambda: later, raising=False)
+    assert pdf._otf_to_ttf(woff) == first
+
+
 def test_the_print_dates_are_blanked_in_place():
     one = _tiny_pdf(**{"/Title": "t", "/CreationDate": "D:20261201133537+00'00'", "/ModDate": "D:20261201133539+00'00'"})
     two = one.replace(b"20261201133537", b"20250101000000").replace(b"20261201133539", b"20250101000001")

@@ -278,7 +278,7 @@ def _otf_to_ttf(data: bytes) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(io.BytesIO(data))
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # saved with the subset's own dates: the same bytes every time
     font.flavor = None
     if "CFF " not in font:
         out = io.BytesIO()

@@ -240,7 +240,8 @@ def _run(args) -> int:
         from .pipeline import fastpath
 
         request, site = _request(args), Path(args.out) if args.out else paths.REPORTS
-        noop = fastpath.lookup(request, site)
+        taken = fastpath.inputs(request) if fastpath.eligible(request) else None  # before the build reads them
+        noop = fastpath.lookup(request, site, taken)
         if noop is not None:
             print(noop + "\n" + SHORTCUT)
             return 0
@@ -263,7 +264,7 @@ def _run(args) -> int:
         )
         print(summary.render())
         if summary.ok:
-            fastpath.record(request, site, summary.as_noop())
+            fastpath.record(request, site, summary.as_noop(), taken)
         return 0 if summary.ok else 1
     if args.command == "pdf":
         return _pdf(args)

@@ -52,6 +52,17 @@ def test_any_changed_input_file_misses_the_shortcut(repo, folder):
     assert fastpath.lookup(REQUEST, repo) is None
 
 
+def test_a_file_edited_while_the_build_ran_is_not_recorded_as_built(repo):
+    """The inputs are taken before the build reads them and recorded with its result: an edit saved during the build
+    (after the build read the file) sends the next build the long way."""
+    taken = fastpath.inputs(REQUEST)
+    (paths.NOTEBOOKS / "sub" / "file.txt").write_text("saved while the build ran", encoding="utf-8")
+    fastpath.record(REQUEST, repo, "summary", taken)
+    assert fastpath.lookup(REQUEST, repo) is None
+    fastpath.record(REQUEST, repo, "summary", fastpath.inputs(REQUEST))
+    assert fastpath.lookup(REQUEST, repo, fastpath.inputs(REQUEST)) == fastpath.lookup(REQUEST, repo) == "summary"
+
+
 def test_a_new_or_removed_input_file_misses_the_shortcut(repo):
     fastpath.record(REQUEST, repo, "summary")
     (paths.DATA / "new.csv").write_text("a\n1\n", encoding="utf-8")

@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT
 from ..files import atomic_write, sha
-from .plan import narrative_title
+from .plan import narrative_title, notebook_json
 
 #: Packages whose versions shape what a notebook outputs.
 SHAPING = (
@@ -158,12 +158,7 @@ def _changed(old: dict, new: dict) -> str | None:
 
 
 def _notebook_json(notebook: str) -> dict:
-    """A notebook's JSON, parsed once per build (:func:`reset`): a chapter is two or more jobs, one per language and
-    view, and its committed outputs make it up to a megabyte and more. Read only; never changed by its callers."""
-    key = ("notebook", str(paths.NOTEBOOKS), notebook)
-    if key not in _MEMO:
-        _MEMO[key] = json.loads((paths.NOTEBOOKS / f"{notebook}.ipynb").read_text(encoding="utf-8"))
-    return _MEMO[key]
+    return notebook_json(paths.NOTEBOOKS / f"{notebook}.ipynb")
 
 
 def decide(job, current: Path | None, site: set[str], force: bool = False) -> tuple[str, str]:

@@ -70,8 +70,10 @@ def _distributions(h) -> None:
         h.update(("\n".join(names) + "\n").encode())
 
 
-def fingerprint(request: dict, site: Path) -> str:
-    """The hash of the request and of everything a no-op build's up-to-date test reads (see the module docs)."""
+def inputs(request: dict) -> str:
+    """The hash of the request and of everything the build reads as its input (all but the site and the cache): taken
+    before a build and recorded with its result, so a file edited while the build ran sends the next build the long way
+    rather than being recorded as built."""
     h = hashlib.sha256()
     h.update(json.dumps(request, sort_keys=True, default=str).encode())
     h.update(f"{sys.version}\0{sys.executable}\0".encode())
@@ -85,6 +87,14 @@ def fingerprint(request: dict, site: Path) -> str:
     for name in ("pyproject.toml", "constraints.txt"):
         f = paths.ROOT / name
         h.update(name.encode() + (hashlib.sha256(f.read_bytes()).digest() if f.exists() else b"missing"))
+    return h.hexdigest()
+
+
+def fingerprint(request: dict, site: Path, taken: str | None = None) -> str:
+    """The hash of the request and of everything a no-op build's up-to-date test reads (see the module docs);
+    ``taken``: the :func:`inputs` part, when it was taken already."""
+    h = hashlib.sha256()
+    h.update((taken or inputs(request)).encode())
     h.update(f"site {site} -> {os.path.realpath(site)}\n".encode())
     _tree(h, Path(os.path.realpath(site)), contents=False)
     cache = paths.BUILD / "cache"
@@ -105,28 +115,30 @@ def _key(site: Path) -> str:
     return os.path.abspath(site)
 
 
-def lookup(request: dict, site: Path) -> str | None:
-    """The recorded no-op summary when nothing the build reads has changed since it was recorded, else ``None``."""
+def lookup(request: dict, site: Path, taken: str | None = None) -> str | None:
+    """The recorded no-op summary when nothing the build reads has changed since it was recorded, else ``None``
+    (``taken``: the request's :func:`inputs`, when the caller took them)."""
     if not eligible(request):
         return None
     try:
         entry = json.loads(_record_file().read_text(encoding="utf-8")).get(_key(site))
     except (OSError, ValueError):
         return None
-    if not entry or entry.get("fingerprint") != fingerprint(request, site):
+    if not entry or entry.get("fingerprint") != fingerprint(request, site, taken):
         return None
     return entry.get("summary")
 
 
-def record(request: dict, site: Path, summary: str) -> None:
-    """After a complete build: remember its fingerprint and the summary a no-op would print."""
+def record(request: dict, site: Path, summary: str, taken: str | None = None) -> None:
+    """After a complete build: remember its fingerprint and the summary a no-op would print. ``taken``: the request's
+    :func:`inputs` as they were before the build (else as they are now)."""
     if not eligible(request):
         return
     try:
         book = json.loads(_record_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         book = {}
-    book[_key(site)] = {"fingerprint": fingerprint(request, site), "summary": summary}
+    book[_key(site)] = {"fingerprint": fingerprint(request, site, taken), "summary": summary}
     atomic_write(_record_file(), json.dumps(book, sort_keys=True, indent=1).encode("utf-8"))
 
 

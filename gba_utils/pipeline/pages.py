@@ -104,10 +104,42 @@ _SELECTIONS = {
 }
 
 
+class _LoadedOnUse(types.ModuleType):
+    """A module that imports itself on its first attribute lookup, and is then the real module's namespace."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        with _loading:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, name)
+
+
+def _lazy_soupsieve() -> None:
+    """Make soupsieve load when first used rather than when BeautifulSoup is imported: it compiles its CSS grammar as
+    it is imported, 50 ms of every process that parses HTML, and the build's own parsing selects nothing with CSS
+    (see :func:`_soup_class`). BeautifulSoup keeps the module to call it; the stand-in becomes the real module at its
+    first use. (The standard library's LazyLoader would do this, but Python 3.11's import statement reads the module's
+    ``__spec__`` through it, which loads it.)"""
+    if "soupsieve" in sys.modules or "bs4" in sys.modules:
+        return
+    spec = importlib.util.find_spec("soupsieve")
+    if spec is None:
+        return
+    stand_in = _LoadedOnUse("soupsieve")
+    stand_in.__spec__, stand_in.__path__ = spec, list(spec.submodule_search_locations or [])
+    sys.modules["soupsieve"] = stand_in
+
+
+@functools.cache
 def _soup_class():
     """BeautifulSoup for nbconvert's HTMLExporter, making its three CSS selections with ``find_all``: soupsieve
     compiles its CSS grammar in every process on first use (a tenth of a second, most of what a one-cell render costs
     a markdown edit). Any other selector goes to soupsieve; a test compares the two on every page."""
+    _lazy_soupsieve()
     from bs4 import BeautifulSoup
 
     class Soup(BeautifulSoup):
@@ -121,13 +153,14 @@ def _soup_class():
 
 #: The exporter's options that shape a markdown cell's HTML (its other options are nbconvert's defaults).
 ANCHOR_LINK_TEXT = "¶"
-_loading = threading.Lock()  # nbconvert's modules are loaded by one thread at a time (see _markdown_kit)
+_loading = threading.RLock()  # nbconvert's modules are loaded by one thread at a time (see _markdown_kit)
 
 
 @functools.cache
 def _exporter(show_code: bool):
     """One nbconvert exporter per worker process (loading its templates is the slow part)."""
     with _loading:
+        _lazy_soupsieve()
         from nbconvert import HTMLExporter
         from nbconvert.exporters import html as nbconvert_html
 
@@ -155,11 +188,12 @@ def _markdown_kit():
 
     Importing the nbconvert package imports every exporter, preprocessor and filter, nbclient and jupyter_client with
     them: most of the second a markdown edit costs. When the package is not imported yet, its two filter modules are
-    loaded from nbconvert's own files under empty stand-ins for their packages (the sanitizer the strings module names
-    stands in as a function that refuses, as markdown never calls it), and the stand-ins are removed at once, so a
-    later ``import nbconvert`` loads the whole package as usual. A test renders every markdown cell of every notebook
+    loaded from nbconvert's own files under empty stand-ins for their packages (the HTML sanitizer the strings module
+    names, and bleach behind it, stand in as a function that refuses and an empty module, as markdown never calls
+    them), and the stand-ins are removed at once, so a later ``import nbconvert`` loads the whole package as usual. A test renders every markdown cell of every notebook
     both ways and compares the bytes."""
     with _loading:
+        _lazy_soupsieve()
         if "nbconvert" in sys.modules:
             from nbconvert.filters import markdown_mistune, strings
         else:
@@ -171,6 +205,8 @@ def _markdown_kit():
             shells["nbconvert.preprocessors"] = types.ModuleType("nbconvert.preprocessors")
             shells["nbconvert.preprocessors.sanitize"] = sanitize = types.ModuleType("nbconvert.preprocessors.sanitize")
             sanitize._get_default_css_sanitizer = _no_sanitizer
+            if "bleach" not in sys.modules:  # the sanitizer's library, which the strings module imports and markdown never uses
+                shells["bleach"] = types.ModuleType("bleach")
             sys.modules.update(shells)
             try:
                 markdown_mistune = importlib.import_module("nbconvert.filters.markdown_mistune")
@@ -178,6 +214,8 @@ def _markdown_kit():
             finally:
                 for name in [n for n in sys.modules if n == "nbconvert" or n.startswith("nbconvert.")]:
                     del sys.modules[name]
+                if sys.modules.get("bleach") is shells.get("bleach"):
+                    del sys.modules["bleach"]
     return markdown_mistune.MarkdownWithMath, markdown_mistune.IPythonRenderer, strings.strip_files_prefix
 
 
@@ -188,7 +226,14 @@ def markdown_cell(cell) -> str:
     markdown, renderer, strip_files_prefix = _markdown_kit()
     value = strip_files_prefix(
         markdown(
-            renderer=renderer(escape=False, attachments={}, embed_images=False, path="", anchor_link_text=ANCHOR_LINK_TEXT)
+            renderer=renderer(
+                escape=False,
+                attachments={},
+                embed_images=False,  # the exporter's defaults for these three, as _exporter leaves them
+                exclude_anchor_links=False,
+                path="",
+                anchor_link_text=ANCHOR_LINK_TEXT,
+            )
         ).render(cell.source)
     )
     anchor = f'id="{html.escape("cell-id=" + cell.id)}"'  # notebooks of nbformat 4.5 and later: every cell has an id

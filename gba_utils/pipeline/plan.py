@@ -20,6 +20,7 @@ from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT, PROFILE, page_name
 from ..data import codes
 from ..errors import GBAError, UnknownNotebook
+from ..files import sha
 from ..research.params import PARAMETERS, check
 
 #: Parameters that never appear in a page's name: the language is the page's folder, and a site is built from one
@@ -125,12 +126,28 @@ def narrative_title(cells, lang: str | None = None) -> str:
     return "Report"
 
 
+_PARSED: dict[str, dict] = {}  # sha of a notebook's bytes -> its JSON, oldest first
+
+
+def notebook_json(path: Path) -> dict:
+    """A notebook's JSON, parsed once per version of its bytes (kept by their hash, the 32 newest): planning a build
+    and deciding each of its jobs read every notebook, a chapter once per language and view, and the committed outputs
+    make one a megabyte and more. Read only; callers never change what it returns."""
+    data = Path(path).read_bytes()
+    digest = sha(data)
+    if digest not in _PARSED:
+        if len(_PARSED) >= 32:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[digest] = json.loads(data.decode("utf-8"))
+    return _PARSED[digest]
+
+
 def declared_parameters(notebook: Path) -> dict:
     """Names and defaults of a notebook's ``parameters`` cell (the same cell papermill looks for).
 
     Parsed with ``ast`` rather than ``papermill.inspect_notebook`` so that planning a build costs no papermill import.
     """
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb = notebook_json(notebook)
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise GBAError(f"{paths.relative(notebook)}: expected exactly one cell tagged 'parameters', found {len(cells)}")

@@ -200,8 +200,10 @@ def check_site(folder: Path) -> list[str]:
                 problems.append(f"{rel}: data version {found.group(1) if found else 'missing'}, the site's is {version}")
         here = posixpath.dirname(rel)
         for href in map(htmllib.unescape, HREF.findall(text)):
+            if href.startswith(("#", "//", "mailto:", "data:")):  # most of a page's links: its own anchors
+                continue
             url = urlparse(href)
-            if url.scheme or href.startswith(("#", "//", "mailto:", "data:")) or not url.path:
+            if url.scheme or not url.path:
                 continue
             target = posixpath.normpath(posixpath.join(here, unquote(url.path)))
             target = "" if target == "." else target

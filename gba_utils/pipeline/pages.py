@@ -190,8 +190,8 @@ def _markdown_kit():
     them: most of the second a markdown edit costs. When the package is not imported yet, its two filter modules are
     loaded from nbconvert's own files under empty stand-ins for their packages (the HTML sanitizer the strings module
     names, and bleach behind it, stand in as a function that refuses and an empty module, as markdown never calls
-    them), and the stand-ins are removed at once, so a later ``import nbconvert`` loads the whole package as usual. A test renders every markdown cell of every notebook
-    both ways and compares the bytes."""
+    them), and the stand-ins are removed at once, so a later ``import nbconvert`` loads the whole package as usual.
+    A test renders every markdown cell of every notebook both ways and compares the bytes."""
     with _loading:
         _lazy_soupsieve()
         if "nbconvert" in sys.modules:
@@ -205,7 +205,7 @@ def _markdown_kit():
             shells["nbconvert.preprocessors"] = types.ModuleType("nbconvert.preprocessors")
             shells["nbconvert.preprocessors.sanitize"] = sanitize = types.ModuleType("nbconvert.preprocessors.sanitize")
             sanitize._get_default_css_sanitizer = _no_sanitizer
-            if "bleach" not in sys.modules:  # the sanitizer's library, which the strings module imports and markdown never uses
+            if "bleach" not in sys.modules:  # the sanitizer's library: the strings module imports it, markdown never uses it
                 shells["bleach"] = types.ModuleType("bleach")
             sys.modules.update(shells)
             try:

@@ -220,9 +220,9 @@ def _markdown_kit():
 
 
 def markdown_cell(cell) -> str:
-    """The HTML the exporter makes of a markdown cell (without attachments), made as its ``basic`` template and its
-    post-processing do: the cell's source through nbconvert's markdown renderer and ``strip_files_prefix``, in the
-    template's markup, parsed and written out by BeautifulSoup with missing image descriptions filled in."""
+    """The HTML the exporter makes of a markdown cell (with an id, without attachments), made as its ``basic`` template
+    and its post-processing do: the cell's source through nbconvert's markdown renderer and ``strip_files_prefix``, in
+    the template's markup, parsed and written out by BeautifulSoup with missing image descriptions filled in."""
     markdown, renderer, strip_files_prefix = _markdown_kit()
     value = strip_files_prefix(
         markdown(
@@ -249,7 +249,7 @@ def markdown_cell(cell) -> str:
 
 
 def _render_cell(nb: nbformat.NotebookNode, cell, show_code: bool) -> str:
-    if cell.cell_type == "markdown" and not cell.get("attachments"):
+    if cell.cell_type == "markdown" and not cell.get("attachments") and cell.get("id"):  # ids: nbformat 4.5 and later
         return markdown_cell(cell)
     return _exporter(show_code).from_notebook_node(_alone(nb, cell))[0]
 

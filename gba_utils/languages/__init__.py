@@ -81,6 +81,12 @@ def others(code: str) -> tuple[str, ...]:
     return tuple(c for c in LANGS if c != code)
 
 
+def other_tags(code: str | None) -> set[str]:
+    """The cell tags of the languages other than ``code``: the narrative a page in ``code`` leaves out (none for
+    ``None``, which keeps every language's cells)."""
+    return {get(c).tag for c in others(code)} if code else set()
+
+
 def files() -> list[Path]:
     """The language files (their text shapes pages, so the cache and the web font read them)."""
     return sorted(FOLDER.glob("*.toml"))

@@ -122,7 +122,7 @@ def _links(job, site: set[str]) -> str:
 def render_inputs(nb_json: dict, show_code: bool, links: str = "", lang: str | None = None) -> dict[str, str]:
     """What shapes a page beyond its run: its cells' types, sources and tags (for ``lang``, the cells its page can show:
     an edit to another language's narrative leaves it as it was), the options, the links, the rendering code."""
-    other = {languages.get(code).tag for code in languages.others(lang)} if lang else set()
+    other = languages.other_tags(lang)
     cells = [
         (c["cell_type"], c["source"], tags)
         for c in nb_json["cells"]

@@ -33,7 +33,7 @@ from ..files import atomic_write, sha
 from ..research.outputs import BY_KEY, DATA_FOR
 from ..research.params import PARAMETERS
 from . import exhibits, search
-from .plan import Job, narrative_title
+from .plan import Job, narrative_title, notebook_json
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 
@@ -64,7 +64,7 @@ def _env() -> jinja2.Environment:
 def select_cells(nb: nbformat.NotebookNode, lang: str, show_code: bool) -> nbformat.NotebookNode:
     """Keep cells of ``lang`` (and untagged ones); drop parameter cells unless code is shown."""
     nb = copy.deepcopy(nb)
-    other = {languages.get(code).tag for code in languages.others(lang)}
+    other = languages.other_tags(lang)
     keep = []
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
@@ -402,16 +402,9 @@ def citation(lang, version: str) -> str:
 
 
 def _source_title(notebook: str, lang: str) -> str:
-    """A notebook's title in one language, read from its source (the front page lists pages rendered elsewhere); kept
-    while the file is unchanged (a title edited since is read again, in the same process too)."""
-    path = paths.NOTEBOOKS / f"{notebook}.ipynb"
-    st = path.stat()
-    return _title_of_file(str(path), lang, st.st_mtime_ns, st.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _title_of_file(path: str, lang: str, mtime_ns: int, size: int) -> str:
-    return narrative_title(json.loads(Path(path).read_text(encoding="utf-8"))["cells"], lang)
+    """A notebook's title in one language, read from its source as it is now (the front page lists pages rendered
+    elsewhere; the parsed source is kept by the hash of its bytes)."""
+    return narrative_title(notebook_json(paths.NOTEBOOKS / f"{notebook}.ipynb")["cells"], lang)
 
 
 def front_html(job: Job, site: set[str], ds_dir) -> str:

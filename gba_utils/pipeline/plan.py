@@ -116,7 +116,7 @@ HEADING_1 = re.compile(r"^#\s+(.+)$", re.M)
 def narrative_title(cells, lang: str | None = None) -> str:
     """The first level-1 heading of a notebook's narrative: of its markdown cells for ``lang`` (untagged ones and those
     tagged for ``lang``; all when ``lang`` is None). ``cells`` as nodes or as the notebook's JSON."""
-    other = {languages.get(code).tag for code in languages.others(lang)} if lang else set()
+    other = languages.other_tags(lang)
     for cell in cells:
         if cell["cell_type"] != "markdown" or other.intersection(cell.get("metadata", {}).get("tags", [])):
             continue

@@ -186,7 +186,9 @@ def row_keys(frame: pd.DataFrame, table: Table) -> pd.Series:
     """Each row's key as an edit writes it: its key columns other than edition, joined by ';' (empty cells as '')."""
     import pandas as pd
 
-    columns = [["" if v is None or v != v else str(v) for v in frame[c]] for c in key_columns(table)]
+    from .filters import cells
+
+    columns = [["" if v is None or v != v else str(v) for v in cells(frame[c])] for c in key_columns(table)]
     return pd.Series([";".join(parts) for parts in zip(*columns)], index=frame.index, dtype=object)
 
 

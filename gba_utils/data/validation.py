@@ -20,7 +20,7 @@ from pandera.errors import SchemaErrors
 from .. import languages
 from ..errors import Problem
 from . import switches
-from .filters import recount, split
+from .filters import cells, recount, split
 from .geometry import check_geometry
 from .schema import BY_NAME, CITY, DISTRICT, PRINTED, SCOPE, TABLES, YEARS, Field, Table
 
@@ -262,14 +262,13 @@ def foreign_keys(frames: Frames, files: dict[str, str]) -> list[Problem]:
                 continue
             target = frames[target_table]
             has_ed = "edition" in frame.columns and "edition" in target.columns
-            items = frame[f.name].map(split) if f.multi else frame[f.name].map(lambda v: [] if _missing(v) else [v])
-            pairs = items.explode().dropna()
-            if pairs.empty:
-                continue
-            editions = frame.loc[pairs.index, "edition"] if has_ed else pd.Series(None, index=pairs.index, dtype=object)
-            keys = set(zip(target["edition"], target[target_col])) if has_ed else {(None, v) for v in target[target_col]}
-            for line, edition, item in zip(pairs.index, editions, pairs):
-                if ((edition if has_ed else None), item) not in keys:
+            values = cells(frame[f.name])
+            eds = list(frame["edition"]) if has_ed else [None] * len(values)
+            keys = set(zip(target["edition"], cells(target[target_col]))) if has_ed else {(None, v) for v in target[target_col]}
+            for line, edition, cell in zip(frame.index, eds, values):
+                for item in split(cell) if f.multi else ([] if _missing(cell) else [cell]):
+                    if (edition, item) in keys:
+                        continue
                     out.append(
                         Problem(
                             files[table.name],
@@ -450,7 +449,7 @@ def case_districts(frames: Frames, files: dict[str, str]) -> list[Problem]:
     cases, districts = frames["cases"], frames["districts"]
     city_of = dict(zip(zip(districts["edition"], districts["district_code"]), districts["city_code"]))
     out = []
-    columns = (cases.index, cases["admin_level"], cases["district_code"], cases["edition"], cases["city_code"])
+    columns = (cases.index, *(cells(cases[c]) for c in ("admin_level", "district_code", "edition", "city_code")))
     for line, level, district, edition, city_code in zip(*columns):
         if level == "district" and _missing(district):
             out.append(
@@ -777,7 +776,7 @@ def _edit_links(edits: pd.DataFrame, frames: Frames, files: dict[str, str]) -> l
             if not f.ref or keys is None:
                 continue
             target = f.ref.split(".")[0]
-            for line, ed, key, cell in zip(frame.index, frame["edition"], keys, frame[f.name]):
+            for line, ed, key, cell in zip(frame.index, frame["edition"], keys, cells(frame[f.name])):
                 for item in split(cell) if f.multi else ([] if _missing(cell) else [cell]):
                     named.setdefault((target, item), []).append((line, f.name, ed, table.name, key))
     if "provenance_exceptions" in frames:
@@ -833,7 +832,7 @@ def _edit_links(edits: pd.DataFrame, frames: Frames, files: dict[str, str]) -> l
             target, target_col = BY_NAME[name].field(column).ref.split(".")
             if target not in frames:
                 continue
-            have = {v for e, v in zip(frames[target]["edition"], frames[target][target_col]) if e == edition}
+            have = {v for e, v in zip(frames[target]["edition"], cells(frames[target][target_col])) if e == edition}
             have = (have | {k for t, k in added if t == target}) - {k for t, k in removed if t == target}
             field = BY_NAME[name].field(column)
             for item in split(value) if field.multi else ([] if _missing(value) else [value]):

@@ -16,8 +16,8 @@ FILTER = re.compile(r"^([a-z_]+)=([^&=]*)$")
 
 def cells(column: pd.Series) -> list:
     """A column's values as a list: a text column is copied out at C speed (iterating a pandas string array visits each
-    value through Python: about half a second of each validation at 1000x the cases); other dtypes are iterated as
-    before, so their values keep their NumPy scalar types."""
+    value through Python: about half a second of each validation at 1000x the cases); other dtypes are iterated
+    value by value, so their values keep their NumPy scalar types."""
     return column.tolist() if pd.api.types.is_string_dtype(column.dtype) else list(column)
 
 

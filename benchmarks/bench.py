@@ -156,6 +156,24 @@ def run(cmd, cwd: Path, env=None) -> float:
     return time.perf_counter() - start
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """(busy, total) clock ticks of every core since boot, from /proc/stat (Linux); None elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cores_busy(before, after) -> float | None:
+    """How many cores were busy on average between two :func:`cpu_ticks` readings (the whole machine: children that
+    left their parent, such as Chromium's, count too, which the parent's rusage misses)."""
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
+
+
 def tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
@@ -249,8 +267,11 @@ def test_suite(scratch: Path, results: dict) -> None:
         clone = scratch / f"clone-{key}"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
         run(["make", "setup", f"PYTHON={python}"], clone, env)
+        before = cpu_ticks()
         results[key] = run([".venv/bin/python", *base, *extra], clone, env)
-        print(f"test suite {key.split('_')[1]}: {results[key]:.0f} s", flush=True)
+        results[f"{key}_cores"] = cores_busy(before, cpu_ticks())
+        busy = "" if results[f"{key}_cores"] is None else f", {results[f'{key}_cores']:.2f} cores busy on average"
+        print(f"test suite {key.split('_')[1]}: {results[key]:.0f} s{busy}", flush=True)
         shutil.rmtree(clone, ignore_errors=True)
 
 
@@ -371,6 +392,13 @@ def main() -> None:
             print(f"  cases x{f:<5} / x1       {results[f'cases_x{f}'] / results['cases_x1']:6.2f}{target}")
     if "tests" in parts:
         print(f"  tests serial / parallel {results['tests_serial'] / results['tests_parallel']:6.2f}   (target >= 2)")
+        serial, parallel = results.get("tests_serial_cores"), results.get("tests_parallel_cores")
+        if serial and parallel:
+            # the same work spread over more busy cores can be at most this much faster: the ceiling of the ratio above
+            print(
+                f"  cores busy              {serial:6.2f} serial, {parallel:.2f} parallel (of {os.cpu_count()}; "
+                f"ceiling of the ratio {parallel / serial:.2f})"
+            )
     shutil.rmtree(scratch, ignore_errors=True)
 
 

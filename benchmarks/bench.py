@@ -394,10 +394,13 @@ def main() -> None:
         print(f"  tests serial / parallel {results['tests_serial'] / results['tests_parallel']:6.2f}   (target >= 2)")
         serial, parallel = results.get("tests_serial_cores"), results.get("tests_parallel_cores")
         if serial and parallel:
-            # the same work spread over more busy cores can be at most this much faster: the ceiling of the ratio above
+            # the same work on every core at once can be at most cores/serial-busy faster: the ceiling of the ratio
+            # above; core-seconds (wall x busy cores) say whether the workers did more work than the single process
+            cores = os.cpu_count() or 1
             print(
-                f"  cores busy              {serial:6.2f} serial, {parallel:.2f} parallel (of {os.cpu_count()}; "
-                f"ceiling of the ratio {parallel / serial:.2f})"
+                f"  cores busy              {serial:6.2f} serial, {parallel:.2f} parallel of {cores}: ceiling "
+                f"{cores / serial:.2f}; core-seconds {results['tests_serial'] * serial:.0f} serial, "
+                f"{results['tests_parallel'] * parallel:.0f} parallel"
             )
     shutil.rmtree(scratch, ignore_errors=True)
 

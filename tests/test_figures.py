@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from gba_utils import analysis as A
 from gba_utils import figures as F
 from gba_utils import theme
-from gba_utils.research.images import png_bytes
+from gba_utils.research.images import png_bytes, svg_and_png, svg_bytes
 from gba_utils.research.labels import Labeller
 
 
@@ -64,6 +64,24 @@ def test_png_is_byte_stable(ds, labels):
     figs = all_figures(ds, labels)
     for name in ("timeline", "map"):
         assert png_bytes(figs[name]()) == png_bytes(figs[name]()), name
+
+
+def test_svg_and_png_share_one_layout_and_leave_the_figure_as_given(ds, labels):
+    """The PNG is drawn with the SVG's layout: the axes do not move between the two images, the figure keeps its
+    layout engine, and the pair is byte-stable. The timeline is the figure a second layout would move (its layout is
+    not a fixed point), the map one it would not."""
+    figs = all_figures(ds, labels)
+    for name in ("timeline", "map", "heatmap"):
+        alone = figs[name]()
+        svg_bytes(alone)
+        laid_out = [ax.get_position().bounds for ax in alone.axes]
+        fig = figs[name]()
+        engine = type(fig.get_layout_engine())
+        pair = svg_and_png(fig)
+        assert [ax.get_position().bounds for ax in fig.axes] == laid_out, name
+        assert type(fig.get_layout_engine()) is engine, name
+        assert pair == svg_and_png(figs[name]()), name
+        assert pair[0] == svg_bytes(figs[name]()), name  # the SVG is what svg_bytes alone makes
 
 
 def test_png_is_a_palette_image_laid_on_white():

@@ -7,6 +7,7 @@ import io
 import re
 from xml.sax.saxutils import escape
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 
 from . import theme
@@ -66,6 +67,32 @@ def png_bytes(fig, scale: float = 2.0) -> bytes:
     out = io.BytesIO()
     flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
+
+
+def svg_and_png(fig, prefix: str = "", scale: float = 2.0) -> tuple[bytes, bytes]:
+    """Both images of a figure, the PNG drawn with the layout the SVG was drawn with.
+
+    A layout engine (constrained layout, in our theme) lays a figure out again on every draw, from text sizes measured
+    at the density being drawn. Hinting makes those sizes differ by a fraction of a pixel between the SVG's 72 dpi and
+    the PNG's, so a second layout moves the axes by up to a few tenths of a percent; and a figure whose decorations
+    depend on the axes' width (the policy timeline) is not a fixed point of the layout at all, so every draw moves it
+    a little. Drawing the PNG with the engine switched off keeps the SVG's layout: the two images are the same chart,
+    the PNG depends only on the figure (the same bytes on every run), and the second layout's cost (savefig's extra
+    draw to run the engine) is not paid. The engine is put back afterwards, so the figure is left as it was given.
+    """
+    svg = svg_bytes(fig, prefix=prefix)
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return svg, png_bytes(fig, scale)
+    # no engine at all, not matplotlib's "none" placeholder: with any engine set, savefig first draws the figure once
+    # without rendering just to run the layout, which is most of the cost saved here
+    with mpl.rc_context({"figure.constrained_layout.use": False, "figure.autolayout": False}):
+        fig.set_layout_engine(None)
+    try:
+        png = png_bytes(fig, scale)
+    finally:
+        fig.set_layout_engine(engine)
+    return svg, png
 
 
 def _pixels(fig, dpi: float, count: int) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from ..contents import PROFILE, page_name
 from ..data import Dataset, load
 from . import analysis, numbers, theme
 from .figures import EMPTY
-from .images import close, png_bytes, svg_bytes
+from .images import close, svg_and_png
 from .labels import Labeller
 from .outputs import BY_KEY
 from .params import check
@@ -191,8 +191,8 @@ class Session:
             return
         n, head, title = self._caption("figure", key, filtered)
         anchor = self.anchor("figure", n)
-        svg = svg_bytes(fig, prefix=anchor).decode("utf-8")
-        png = png_bytes(fig)
+        svg_raw, png = svg_and_png(fig, prefix=anchor)
+        svg = svg_raw.decode("utf-8")
         alt_text = alt or getattr(fig, "gba_alt", None) or title
         close(fig)
         digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:16]

@@ -4,6 +4,7 @@ import logging
 
 import matplotlib
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gba_utils import analysis as A
@@ -82,6 +83,23 @@ def test_svg_and_png_share_one_layout_and_leave_the_figure_as_given(ds, labels):
         assert type(fig.get_layout_engine()) is engine, name
         assert pair == svg_and_png(figs[name]()), name
         assert pair[0] == svg_bytes(figs[name]()), name  # the SVG is what svg_bytes alone makes
+
+
+def test_layout_settles_in_one_pass_and_no_legend_is_cut_off(ds, labels):
+    """Constrained layout runs on every draw: a figure whose first layout is not where a second one would leave it
+    (the timeline's one-row legend was) is drawn one way in the SVG and another way in any later draw, and a legend
+    wider than the room it was given runs off the figure."""
+    for name, make in all_figures(ds, labels).items():
+        fig = make()
+        svg_bytes(fig)
+        first = [v for ax in fig.axes for v in ax.get_position().bounds]
+        svg_bytes(fig)
+        again = [v for ax in fig.axes for v in ax.get_position().bounds]
+        assert again == pytest.approx(first, abs=0.005), name
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+            box = legend.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, (name, box)
 
 
 def test_png_is_a_palette_image_laid_on_white():

@@ -15,6 +15,7 @@ import math
 import textwrap
 
 import matplotlib.pyplot as plt
+import matplotlib.transforms as transforms
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
@@ -163,10 +164,15 @@ def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title:
     ax.set_xticks(range(lo, hi + 1))
     ax.set_xlabel(labels.ui("year"))
     ax.grid(axis="y", visible=False)
+    # below the year axis at a fixed distance (its ticks and label take about half an inch, whatever the figure's
+    # height), in rows of three: a single row of six is wider than the axes in Chinese, and constrained layout, which
+    # lays out a legend centred on the axes by shrinking them, then does not settle in one pass (the SVG cut the last
+    # entry off)
     ax.legend(
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.06 - 1.2 / max(lines, 8)),
-        ncol=6,
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=transforms.offset_copy(ax.transAxes, fig=fig, y=-0.55, units="inches"),
+        ncol=3,
         frameon=False,
         title=labels.column("jurisdiction"),
     )
@@ -466,6 +472,20 @@ def link_matrix(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | 
     return fig
 
 
+#: How wide (in ems of the legend's text) a row of a legend under the axes may be: about the narrowest axes of our
+#: figures (long category names beside the bars take the rest). A wider row is cut off at the figure's edge, and
+#: constrained layout, shrinking the axes for a legend centred on them, does not settle in one pass.
+LEGEND_ROW_EMS = 26
+
+
+def _legend_columns(names: list[str], language: Language, most: int) -> int:
+    """The most columns (up to ``most``) whose row of entries fits :data:`LEGEND_ROW_EMS`: a character is an em in a
+    language written in characters, about half of one in a language of words; each entry adds its swatch and gaps."""
+    per_char = 1.0 if language.wrap_style == "chars" else 0.5
+    entry = max((len(n) for n in names), default=0) * per_char + 2.5
+    return max(1, min(most, len(names), int(LEGEND_ROW_EMS // entry)))
+
+
 def stacked_bars(
     table: pd.DataFrame,
     labels: Labeller,
@@ -496,7 +516,8 @@ def stacked_bars(
     ax.set_yticks(y, rows)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, left.max() * 1.12 + 0.5)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), ncol=min(4, len(table.columns)), frameon=False)
+    ncol = _legend_columns([str(c) for c in table.columns], labels.language, most=4)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), ncol=ncol, frameon=False)
     if xlabel:
         ax.set_xlabel(xlabel)
     _title(ax, title, labels.language)

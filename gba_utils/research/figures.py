@@ -517,7 +517,10 @@ def stacked_bars(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, left.max() * 1.12 + 0.5)
     ncol = _legend_columns([str(c) for c in table.columns], labels.language, most=4)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1), ncol=ncol, frameon=False)
+    # a fixed distance below the axes (the tick labels, and the axis label if any), not a fraction of their height:
+    # a fraction leaves a tall chart's legend far below its axis
+    below = transforms.offset_copy(ax.transAxes, fig=fig, y=-(0.55 if xlabel else 0.3), units="inches")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=ncol, frameon=False)
     if xlabel:
         ax.set_xlabel(xlabel)
     _title(ax, title, labels.language)

@@ -164,18 +164,9 @@ def policy_timeline(policies: pd.DataFrame, labels: Labeller, *, ax=None, title:
     ax.set_xticks(range(lo, hi + 1))
     ax.set_xlabel(labels.ui("year"))
     ax.grid(axis="y", visible=False)
-    # below the year axis at a fixed distance (its ticks and label take about half an inch, whatever the figure's
-    # height), in rows of three: a single row of six is wider than the axes in Chinese, and constrained layout, which
-    # lays out a legend centred on the axes by shrinking them, then does not settle in one pass (the SVG cut the last
-    # entry off)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        bbox_transform=transforms.offset_copy(ax.transAxes, fig=fig, y=-0.55, units="inches"),
-        ncol=3,
-        frameon=False,
-        title=labels.column("jurisdiction"),
-    )
+    # in rows of three: a single row of six is wider than the axes in Chinese, and constrained layout, which lays out a
+    # legend centred on the axes by shrinking them, then does not settle in one pass (the SVG cut the last entry off)
+    _legend_below(ax, 0.55, ncol=3, title=labels.column("jurisdiction"))
     _title(ax, title, lang)
     first, last = dated.iloc[0], dated.iloc[-1]
     _alt(
@@ -472,6 +463,14 @@ def link_matrix(table: pd.DataFrame, labels: Labeller, *, ax=None, title: str | 
     return fig
 
 
+def _legend_below(ax, inches: float, **kwargs) -> None:
+    """A frameless legend centred under ``ax``, ``inches`` below its bottom edge (room for the tick labels, and the axis
+    label if any). A fixed distance, not a fraction of the axes' height: a fraction leaves a tall chart's legend far
+    below its axis."""
+    below = transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-inches, units="inches")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, frameon=False, **kwargs)
+
+
 #: How wide (in ems of the legend's text) a row of a legend under the axes may be: about the narrowest axes of our
 #: figures (long category names beside the bars take the rest). A wider row is cut off at the figure's edge, and
 #: constrained layout, shrinking the axes for a legend centred on them, does not settle in one pass.
@@ -517,10 +516,7 @@ def stacked_bars(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, left.max() * 1.12 + 0.5)
     ncol = _legend_columns([str(c) for c in table.columns], labels.language, most=4)
-    # a fixed distance below the axes (the tick labels, and the axis label if any), not a fraction of their height:
-    # a fraction leaves a tall chart's legend far below its axis
-    below = transforms.offset_copy(ax.transAxes, fig=fig, y=-(0.55 if xlabel else 0.3), units="inches")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=ncol, frameon=False)
+    _legend_below(ax, 0.55 if xlabel else 0.3, ncol=ncol)
     if xlabel:
         ax.set_xlabel(xlabel)
     _title(ax, title, labels.language)

@@ -6,10 +6,11 @@ import matplotlib
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from gba_utils import analysis as A
 from gba_utils import figures as F
-from gba_utils import theme
+from gba_utils import languages, theme
 from gba_utils.research.images import png_bytes, svg_and_png, svg_bytes
 from gba_utils.research.labels import Labeller
 
@@ -27,26 +28,28 @@ def no_font_warnings(caplog):
     assert not [r for r in caplog.records if r.name.startswith("matplotlib")], caplog.text
 
 
-def all_figures(ds, labels):
+def all_figures(ds, labels, title=None):
     import json
 
     rec = A.recount(ds.cases, ds.claims, ds.case_aggregates)
     geo = json.loads((ds.directory / "geo" / "gba_cities.geojson").read_text(encoding="utf-8"))
     return {
-        "timeline": lambda ax=None: F.policy_timeline(ds.policies, labels, ax=ax, title="t"),
-        "indicators": lambda ax=None: F.indicator_chart(A.select_claims(ds.claims, ("1",), units=("CNY",)), labels, ax=ax),
-        "comparison": lambda ax=None: F.count_comparison(A.place_counts(rec, labels), labels, ax=ax),
+        "timeline": lambda ax=None: F.policy_timeline(ds.policies, labels, ax=ax, title=title or "t"),
+        "indicators": lambda ax=None: F.indicator_chart(
+            A.select_claims(ds.claims, ("1",), units=("CNY",)), labels, ax=ax, title=title
+        ),
+        "comparison": lambda ax=None: F.count_comparison(A.place_counts(rec, labels), labels, ax=ax, title=title),
         "heatmap": lambda ax=None: F.crosstab_heatmap(
-            A.crosstab(ds.cases, "domain", "tier", labels, "domain", "tier"), labels, ax=ax
+            A.crosstab(ds.cases, "domain", "tier", labels, "domain", "tier"), labels, ax=ax, title=title
         ),
         "map": lambda ax=None: F.city_map(
-            geo, ds.cities, ds.cases["city_code"].value_counts(), labels, ax=ax, highlight="shenzhen"
+            geo, ds.cities, ds.cases["city_code"].value_counts(), labels, ax=ax, highlight="shenzhen", title=title
         ),
         "matrix": lambda ax=None: F.link_matrix(
-            A.link_matrix(ds.problem_recommendation, ds.problems, ds.recommendations, labels), labels, ax=ax
+            A.link_matrix(ds.problem_recommendation, ds.problems, ds.recommendations, labels), labels, ax=ax, title=title
         ),
         "stacked": lambda ax=None: F.stacked_bars(
-            A.practice_by_rec(ds.case_links, ds.cases, ds.measures, ds.recommendations, labels), labels, ax=ax
+            A.practice_by_rec(ds.case_links, ds.cases, ds.measures, ds.recommendations, labels), labels, ax=ax, title=title
         ),
     }
 
@@ -85,11 +88,12 @@ def test_svg_and_png_share_one_layout_and_leave_the_figure_as_given(ds, labels):
         assert pair[0] == svg_bytes(figs[name]()), name  # the SVG is what svg_bytes alone makes
 
 
-def test_layout_settles_in_one_pass_and_no_legend_is_cut_off(ds, labels):
+def test_layout_settles_in_one_pass_and_no_legend_or_text_is_cut_off(ds, labels):
     """Constrained layout runs on every draw: a figure whose first layout is not where a second one would leave it
     (the timeline's one-row legend was) is drawn one way in the SVG and another way in any later draw, and a legend
     wider than the room it was given runs off the figure."""
-    for name, make in all_figures(ds, labels).items():
+    longest = max(languages.get(labels.lang).titles.values(), key=len)  # the real titles' longest, as pages draw it
+    for name, make in all_figures(ds, labels, title=longest).items():
         fig = make()
         svg_bytes(fig)
         first = [v for ax in fig.axes for v in ax.get_position().bounds]
@@ -97,9 +101,19 @@ def test_layout_settles_in_one_pass_and_no_legend_is_cut_off(ds, labels):
         again = [v for ax in fig.axes for v in ax.get_position().bounds]
         assert again == pytest.approx(first, abs=0.005), name
         renderer = FigureCanvasAgg(fig).get_renderer()
-        for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
-            box = legend.get_window_extent(renderer)
-            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, (name, box)
+        legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+        ticks = {  # tick labels are judged with their axes, whose box holds only the ticks drawn (in view)
+            label
+            for ax in fig.axes
+            for axis in (ax.xaxis, ax.yaxis)
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+            for label in (tick.label1, tick.label2)
+        }
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t not in ticks]
+        for artist in [*fig.axes, *legends, *texts]:
+            box = artist.get_tightbbox(renderer) if artist in fig.axes else artist.get_window_extent(renderer)
+            inside = box.x0 >= -3 and box.y0 >= -3 and box.x1 <= fig.bbox.x1 + 3 and box.y1 <= fig.bbox.y1 + 3  # 3 px: a descent
+            assert inside, (name, getattr(artist, "get_text", str)(), box)
 
 
 def test_png_is_a_palette_image_laid_on_white():
@@ -194,3 +208,13 @@ def test_the_table_behind_a_chart_marks_only_words_in_the_other_language():
     table = exhibits._data_table(",Cases\nDigital government,12\n粤省心,3\n", languages.get("en"))
     assert "<td>12</td>" in table and "<td>3</td>" in table
     assert '<td><span lang="zh-Hans">粤省心</span></td>' in table
+
+
+def test_a_title_too_wide_for_its_room_is_filled_afresh_to_the_room():
+    from gba_utils.languages import get
+    from gba_utils.research.figures import _fit
+
+    en, zh = get("en"), get("zh")
+    assert _fit("aa bb cc", "aa bb cc", en, room=8, width=len) == "aa bb cc"  # fits: as wrapped
+    assert _fit("aa bb cc dd", "aa bb cc\ndd", en, room=5, width=len) == "aa bb\ncc dd"  # not line by line
+    assert _fit("甲乙丙丁戊", "甲乙丙丁戊", zh, room=2, width=len) == "甲乙\n丙丁\n戊"

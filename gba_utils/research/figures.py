@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 import textwrap
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.transforms as transforms
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
@@ -49,8 +51,49 @@ def _wrap(text: str, language: Language, purpose: str = "default") -> str:
 
 
 def _title(ax, title: str | None, language: Language) -> None:
+    """A title over the left edge of the axes, broken at the language's width and, where a line would still run past
+    the figure's right edge (long row labels push the axes right), again to the room it has. Call it after the y tick
+    labels are set: their width is measured."""
     if title:
-        ax.set_title(_wrap(title, language, "title") if len(title) > language.wrap["title"] else title, loc="left")
+        text = _wrap(title, language, "title") if len(title) > language.wrap["title"] else title
+        renderer = RendererAgg(1, 1, ax.figure.dpi)
+        prop = ax.title.get_fontproperties()
+
+        def width(line: str) -> float:
+            return renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+        ax.set_title(_fit(title, text, language, _title_room(ax, renderer), width), loc="left")
+
+
+def _title_room(ax, renderer) -> float:
+    """How wide (in pixels) a title may be: the figure less what lies left of the axes (the widest y tick label, its
+    pad and tick, the y label) and constrained layout's padding on both sides."""
+    fig = ax.figure
+    px = fig.dpi / 72
+    left = max((t.get_window_extent(renderer).width for t in ax.get_yticklabels() if t.get_text()), default=0.0)
+    if left:
+        left += (mpl.rcParams["ytick.major.pad"] + mpl.rcParams["ytick.major.size"]) * px
+    if ax.get_ylabel():
+        left += ax.yaxis.label.get_window_extent(renderer).width + mpl.rcParams["axes.labelpad"] * px
+    return fig.bbox.width - left - 4 * mpl.rcParams["figure.constrained_layout.w_pad"] * fig.dpi
+
+
+def _fit(title: str, wrapped: str, language: Language, room: float, width) -> str:
+    """``wrapped`` (``title`` broken at the language's width) if every line of it is within ``room`` (as ``width``
+    measures it); otherwise ``title`` filled afresh to ``room``: at spaces in a language of words, between any two
+    characters in one written in characters."""
+    if all(width(line) <= room for line in wrapped.split("\n")):
+        return wrapped
+    sep = "" if language.wrap_style == "chars" else " "
+    out, current = [], ""
+    for unit in title.split(sep) if sep else list(title):
+        trial = f"{current}{sep}{unit}" if current else unit
+        if current and width(trial) > room:
+            out.append(current)
+            current = unit
+        else:
+            current = trial
+    return "\n".join([*out, current])
 
 
 def _luminance(rgb) -> float:
@@ -243,7 +286,7 @@ def indicator_chart(claims: pd.DataFrame, labels: Labeller, *, log: bool = True,
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, p: numbers.percent(x, 0)))
     ax.set_ylim(y.min() - 0.8, 0.8)
     ax.set_xlabel(labels("unit", unit) if unit else labels.ui("value"))
-    ax.legend(loc="lower right", frameon=True)
+    _legend_below(ax, 0.55, ncol=3)  # not over the plot: there it covered the value written beside the lowest dot
     _title(ax, title, labels.language)
     _alt(fig, labels, "alt_values", title=title or "", items=_items(labels, items))
     return fig

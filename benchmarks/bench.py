@@ -22,9 +22,11 @@ Scenarios (each timed with a wall clock, in a scratch folder; the repository's r
            clone's first build (cold) and a forced second one (warm), and a byte comparison of the two clones' sites;
 - commands: in the ``make setup`` clone, a no-op and markdown-only edits as whole ``gba-report build`` processes (a
            sentence added, with and without the PDF editions; trailing spaces);
-- tests:   the pytest run of ``make test`` in one process and with its xdist workers, each in a fresh clone.
+- tests:   the pytest run of ``make test`` in one process and with its xdist workers, each in a fresh clone;
+- images:  the PNG palette step on every figure function's chart in both languages (the charts of
+           ``tests/test_figures.py``): Pillow's median cut against ``images.palette_image``, and the pixels each moves.
 
-``--only setup,commands`` (or ``tests``, ``build``) runs some parts. Targets: naive / full >= 9, full / floor <= 0.8,
+``--only setup,commands`` (or ``tests``, ``build``, ``images``) runs some parts. Targets: naive / full >= 9, full / floor <= 0.8,
 edit re-runs one chapter, grid >= 1.9x with 2 cores, 100x the cases <= 1.5x and 1000x <= 2.5x the time of 34, setup
 >= 3x the pip baseline, a whole-command no-op <= 0.1 s and markdown edit <= 1 s, the test suite >= 2x.
 """
@@ -275,12 +277,54 @@ def test_suite(scratch: Path, results: dict) -> None:
         shutil.rmtree(clone, ignore_errors=True)
 
 
+def palette_step(results: dict) -> None:
+    """Median cut (what the PNGs used before) against :func:`gba_utils.research.images.palette_image`, on the RGB pixels
+    of every figure function's chart in both languages, drawn once at the PNG's density; best of 3 each."""
+    import numpy as np
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_figures import all_figures  # the charts the figure tests draw, one per figure function
+
+    from gba_utils import load, theme
+    from gba_utils.research import images
+    from gba_utils.research.images import palette_image
+    from gba_utils.research.labels import Labeller
+
+    ds = load()
+    times = {"median": 0.0, "palette": 0.0}
+    moved = {"median": 0, "palette": 0}
+    pixels = 0
+    for lang in ("zh", "en"):
+        for make in all_figures(ds, Labeller.of(ds, lang), title="A title").values():
+            fig = make()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="rgba", dpi=theme.DPI * 2)
+            w, h = images._pixels(fig, theme.DPI * 2, len(buf.getvalue()) // 4)
+            rgb = Image.frombuffer("RGBA", (w, h), buf.getvalue(), "raw", "RGBA", 0, 1).convert("RGB")
+            steps = {
+                "median": lambda rgb=rgb: rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE),
+                "palette": lambda rgb=rgb: palette_image(rgb),
+            }
+            for key, step in steps.items():
+                times[key] += min(wall(step) for _ in range(3))
+                back = np.asarray(step().convert("RGB"))
+                moved[key] += int((back != np.asarray(rgb)).any(axis=2).sum())
+            pixels += w * h
+    results.update(palette_median=times["median"], palette_ours=times["palette"])
+    print(
+        f"PNG palette step, 14 charts: median cut {times['median']:.2f} s ({moved['median']:,} of {pixels:,} pixels moved),"
+        f" palette_image {times['palette']:.2f} s ({moved['palette']:,} moved)",
+        flush=True,
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated parts: setup, commands, tests, build (default: all)")
     args = ap.parse_args()
-    parts = set(filter(None, args.only.split(","))) or {"setup", "commands", "tests", "build"}
+    parts = set(filter(None, args.only.split(","))) or {"setup", "commands", "tests", "build", "images"}
     cores = os.cpu_count() or 1
     chapters = list(CHAPTERS)
     langs = ("zh", "en")
@@ -300,6 +344,8 @@ def main() -> None:
         whole_commands(scratch / "clone-make", results)
     if "tests" in parts:
         test_suite(scratch, results)
+    if "images" in parts:
+        palette_step(results)
     if "build" in parts:
         # the naive chain prints no PDF, so the builds compared with it print none either (GBA_CHROMIUM=none); the PDF
         # editions' own cost is printed by every build that makes them (about 10-15 s for the two, on 2 cores)
@@ -394,6 +440,8 @@ def main() -> None:
         for f in factors[1:]:
             target = {100: "  (target <= 1.5)", 1000: "  (target <= 2.5)"}.get(f, "")
             print(f"  cases x{f:<5} / x1       {results[f'cases_x{f}'] / results['cases_x1']:6.2f}{target}")
+    if "images" in parts:
+        print(f"  PNG palette median/ours {results['palette_median'] / results['palette_ours']:6.2f}")
     if "tests" in parts:
         print(f"  tests serial / parallel {results['tests_serial'] / results['tests_parallel']:6.2f}   (target >= 2)")
         serial, parallel = results.get("tests_serial_cores"), results.get("tests_parallel_cores")

@@ -131,6 +131,32 @@ def test_png_is_a_palette_image_laid_on_white():
         assert (0x00, 0x72, 0xB2) in {c for _, c in rgb.getcolors(256)}  # flat colours survive exactly
 
 
+def test_palette_keeps_an_image_of_few_colours_exactly_and_the_most_frequent_of_many():
+    import numpy as np
+    from PIL import Image
+
+    from gba_utils.research.images import palette_image
+
+    few = Image.new("RGB", (30, 20), (255, 255, 255))
+    few.paste((0, 114, 178), (0, 0, 10, 10))
+    few.paste((213, 94, 0), (10, 10, 20, 20))
+    assert np.array_equal(np.asarray(palette_image(few).convert("RGB")), np.asarray(few))
+
+    # 300 colours: a large flat field, 255 mid-sized blocks and 44 single "edge" pixels, each one step from a block
+    many = np.full((40, 400, 3), 250, dtype=np.uint8)
+    for k in range(255):
+        many[0:4, k, :] = (k, 0, 200)
+    for k in range(44):
+        many[10, k, :] = (k, 1, 200)  # nearest kept colour: (k, 0, 200)
+    rgb = Image.fromarray(many, "RGB")
+    out = palette_image(rgb)
+    assert out.mode == "P" and len(rgb.getcolors(1000)) == 300
+    back = np.asarray(out.convert("RGB"))
+    assert np.array_equal(back[0:4], many[0:4]) and np.array_equal(back[20:], many[20:])  # frequent colours exact
+    assert [tuple(back[10, k]) for k in range(44)] == [(k, 0, 200) for k in range(44)]  # rare ones: the nearest kept
+    assert palette_image(rgb).tobytes() == out.tobytes()
+
+
 def test_empty_data_draws_a_note_not_an_error(ds, labels):
     empty = ds.claims.iloc[0:0]
     fig = F.indicator_chart(empty, labels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,11 @@ import pytest
 
 import gba_utils
 from gba_utils import paths
+
+# The builds of a test process keep their worker processes and warm kernels for the next build whose inputs are the
+# same (gba_utils.pipeline.orchestrate._workers): starting them costs a small build more than its pages. A test that
+# needs a new pool sets GBA_KEEP_WORKERS=0 (tests/test_build.py compares the two).
+os.environ.setdefault("GBA_KEEP_WORKERS", "1")
 
 
 @pytest.fixture(scope="session")

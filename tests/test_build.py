@@ -149,6 +149,45 @@ def test_warm_kernel_pages_equal_fresh_kernel_pages(tmp_path):
         assert (fresh / "en" / f"{name}.html").read_bytes() == (warm / "en" / f"{name}.html").read_bytes(), name
 
 
+@pytest.mark.kernel
+def test_kept_workers_serve_the_next_build_with_the_pages_a_new_pool_makes(tmp_path, monkeypatch, data_copy):
+    """GBA_KEEP_WORKERS=1: a build takes the worker pool (and its warm kernels) of an earlier build with the same inputs.
+    The pages are byte-identical to a new pool's, even after the kept kernels built other data; a changed environment
+    gets a pool of its own; a build that stops on an error gives its pool up."""
+    names = ["00_overview", "03_problems"]
+
+    def build(site, **params):
+        return B.build(names, langs=("en",), params=params, site=tmp_path / site, progress=False, force=True)
+
+    monkeypatch.setenv(B.KEEP_WORKERS, "0")
+    assert build("new").ok and not B._KEPT
+    monkeypatch.setenv(B.KEEP_WORKERS, "1")
+    B.close_kept_workers()
+    set_cell(data_copy / "cases.csv", "case_id", "C2022-09", "name_en", "Canton Tower digital twin (edited)")
+    assert build("other", data_dir=str(data_copy)).ok  # the kept kernels load and draw other data first
+    [pool] = [kept[0] for kept in B._KEPT.values()]
+    assert build("kept").ok
+    assert [kept[0] for kept in B._KEPT.values()] == [pool]  # the same pool served it
+    files = sorted(p.relative_to(tmp_path / "new") for p in (tmp_path / "new").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "kept") for p in (tmp_path / "kept").rglob("*") if p.is_file())
+    for rel in files:
+        assert (tmp_path / "new" / rel).read_bytes() == (tmp_path / "kept" / rel).read_bytes(), rel
+
+    monkeypatch.setenv("GBA_SOMETHING_NEW", "1")  # what the workers inherited is not what a new one would
+    assert build("env").ok
+    assert len(B._KEPT) == 2 and pool in [kept[0] for kept in B._KEPT.values()]
+
+    def stop(*args, **kwargs):
+        raise RuntimeError("stopped on purpose")
+
+    monkeypatch.setattr(B.cf, "as_completed", stop)  # the build fails while its jobs run
+    with pytest.raises(RuntimeError, match="on purpose"):
+        build("stopped")
+    assert len(B._KEPT) == 1 and pool in [kept[0] for kept in B._KEPT.values()]
+    B.close_kept_workers()
+    assert not B._KEPT
+
+
 def test_web_font_is_a_subset_and_replaces_an_older_format(tmp_path, monkeypatch):
     from fontTools.ttLib import TTFont
 

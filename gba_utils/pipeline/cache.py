@@ -71,6 +71,12 @@ def _package(parts: tuple[str, ...], inside: bool) -> dict[str, str]:
     return {f"gba_utils/{k}": v for k, v in _MEMO["package"].items() if k.startswith(parts) == inside}
 
 
+def code_inputs() -> dict[str, str]:
+    """Hashes of every module of this package and of the language files: the code a worker process and its kernel
+    imported when they started."""
+    return {**_package((), False), **_languages()}
+
+
 def _languages() -> dict[str, str]:
     return _files(languages.FOLDER, "*.toml")
 

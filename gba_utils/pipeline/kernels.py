@@ -143,7 +143,8 @@ def warm_kernel():
 
     Started on first use or after a crash. Imported modules stay loaded between notebooks (that is the saving:
     pandas, matplotlib, seaborn and pandera are imported once per worker, not once per page); every variable,
-    figure, matplotlib setting, pandas option and the execution counter are reset. The client stays connected too: a
+    figure, matplotlib setting, pandas option and the execution counter are reset, and the working folder is the
+    build's notebooks folder. The client stays connected too: a
     new client has to wait until the kernel's broadcast channel reaches it (``wait_for_ready``, 0.2 to 0.4 s each
     time). Tests check that pages built this way are byte-identical to pages built with a fresh kernel each.
     """
@@ -163,7 +164,10 @@ def warm_kernel():
             atexit.register(close_warm_kernel)
             _WARM["atexit"] = True
     kc = _WARM["kc"]
-    reply = run_sync(kc.execute_interactive)(RESET, silent=True, store_history=False, timeout=60, output_hook=lambda m: None)
+    # the working folder is the notebooks' of this build (the one the kernel started in, unless a kept worker serves
+    # a build of another folder: see orchestrate._workers)
+    reset = RESET + f"__import__('os').chdir({str(paths.NOTEBOOKS)!r})\n"
+    reply = run_sync(kc.execute_interactive)(reset, silent=True, store_history=False, timeout=60, output_hook=lambda m: None)
     if reply["content"].get("status") != "ok":
         close_warm_kernel()
         raise RuntimeError("could not reset the warm kernel")

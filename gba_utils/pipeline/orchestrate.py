@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import json
 import multiprocessing
@@ -294,6 +295,83 @@ def _stop_workers(pids) -> None:
             pass
 
 
+#: Environment variable: ``1`` keeps a build's worker processes, and their warm kernels, for the next build of this
+#: process (see :func:`_workers`). The test suite sets it; a researcher calling ``build()`` again and again may too.
+KEEP_WORKERS = "GBA_KEEP_WORKERS"
+#: How many pools (one per number of workers and set of inputs) are kept at most; the oldest is shut down first.
+KEEP_POOLS = 2
+#: Pools kept between builds: key (see :func:`_pool_key`) -> (executor, pids queue, started queue).
+_KEPT: dict = {}
+
+
+def _new_pool(workers: int):
+    context = multiprocessing.get_context("spawn")
+    pids, started = context.SimpleQueue(), context.SimpleQueue()
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started, os.getpid())
+    )
+    return pool, pids, started
+
+
+def _pool_key(workers: int) -> str:
+    """Everything a worker or its kernel took in when it started: a kept pool serves a build only when all of it is as
+    it was. The number of workers; the interpreter; every environment variable (except the name of the running test,
+    which pytest changes for every test); and the hashes of every module of this package, of the language files and of
+    what shapes the rendering (the workers and their kernels imported the code as it was)."""
+    env = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
+    code = cache.code_inputs()
+    return sha(json.dumps([workers, sys.executable, env, code, site_inputs()], sort_keys=True).encode())
+
+
+def _workers(workers: int):
+    """Worker processes for a build: ``(executor, pids, started, kept)``.
+
+    Normally a new pool, shut down when the build ends. With ``GBA_KEEP_WORKERS=1`` a pool whose inputs
+    (:func:`_pool_key`) are unchanged is taken from an earlier build of this process, kernels and all: starting two
+    workers and their kernels and importing the libraries there costs a build of a page or two more than the pages
+    themselves. Each notebook still runs in a kernel reset to a clean namespace (as it does between the pages of one
+    build), and a worker takes the build's folders with every job.
+    """
+    if os.environ.get(KEEP_WORKERS) != "1":
+        return (*_new_pool(workers), False)
+    key = _pool_key(workers)
+    kept = _KEPT.pop(key, None)
+    if kept is not None and getattr(kept[0], "_broken", False):  # a worker died: this pool takes no more work
+        _shut(kept)
+        kept = None
+    if kept is None:
+        while len(_KEPT) >= KEEP_POOLS:
+            _shut(_KEPT.pop(next(iter(_KEPT))))
+        kept = _new_pool(workers)
+    _started_pages(kept[2])  # what an earlier build started is no news for this one
+    _KEPT[key] = kept  # the most recently used last
+    return (*kept, True)
+
+
+def _shut(kept) -> None:
+    pool, pids, _ = kept
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except Exception:  # a broken pool
+        _stop_workers(pids)
+
+
+def _forget(pool) -> None:
+    """A kept pool that an interrupted or failed build stopped is not kept any more."""
+    for key, kept in list(_KEPT.items()):
+        if kept[0] is pool:
+            del _KEPT[key]
+
+
+def close_kept_workers() -> None:
+    """Shut down every kept pool (their kernels with them); also run when the process exits."""
+    while _KEPT:
+        _shut(_KEPT.pop(next(iter(_KEPT))))
+
+
+atexit.register(close_kept_workers)
+
+
 def build(
     notebooks=None,
     langs=languages.LANGS,
@@ -470,6 +548,7 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
     font = threading.Thread(target=assets, daemon=False)  # not a daemon: an interrupted build still finishes its writes
     font.start()  # the web font and the downloads are made in the main process while the kernels work
     own_pool = pids = started = None
+    kept = False
     futures: dict = {}
     running: Job | None = None
     try:
@@ -484,11 +563,8 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
                     bar.update()
         else:
             if executor is None:
-                context = multiprocessing.get_context("spawn")
-                pids, started = context.SimpleQueue(), context.SimpleQueue()
-                own_pool = executor = cf.ProcessPoolExecutor(
-                    max_workers=workers, mp_context=context, initializer=_record_worker, initargs=(pids, started, os.getpid())
-                )
+                own_pool, pids, started, kept = _workers(workers)
+                executor = own_pool
             # the longest first, by the time each took when it last ran here (the audit's sensitivity table takes
             # most of a core for a while): the others fill in around it instead of waiting for it at the end
             longest_first = sorted(todo, key=lambda j: -cache.recorded_seconds(j) if decisions[j][0] == "run" else 0.0)
@@ -499,9 +575,11 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
                 summary.results.append(fut.result())
                 if bar:
                     bar.update()
-            if own_pool:
+            if own_pool and not kept:
                 own_pool.shutdown()
     except BaseException as exc:
+        if own_pool:
+            _forget(own_pool)
         if not isinstance(exc, KeyboardInterrupt):
             if own_pool:
                 _stop_workers(pids)

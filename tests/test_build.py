@@ -159,10 +159,10 @@ def test_kept_workers_serve_the_next_build_with_the_pages_a_new_pool_makes(tmp_p
     def build(site, **params):
         return B.build(names, langs=("en",), params=params, site=tmp_path / site, progress=False, force=True)
 
+    B.close_kept_workers()  # pools other tests of this process left
     monkeypatch.setenv(B.KEEP_WORKERS, "0")
     assert build("new").ok and not B._KEPT
     monkeypatch.setenv(B.KEEP_WORKERS, "1")
-    B.close_kept_workers()
     set_cell(data_copy / "cases.csv", "case_id", "C2022-09", "name_en", "Canton Tower digital twin (edited)")
     assert build("other", data_dir=str(data_copy)).ok  # the kept kernels load and draw other data first
     [pool] = [kept[0] for kept in B._KEPT.values()]

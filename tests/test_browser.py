@@ -336,9 +336,14 @@ def test_chinese_is_drawn_with_the_bundled_web_font(site, browser):
     assert fallback < 60, f"the test machine has a CJK system font ({fallback}px): the no-CJK condition is not met"
 
 
-def test_text_from_data_is_escaped(tmp_path, data_copy, browser):
+def test_text_from_data_is_escaped(tmp_path, data_copy, browser, monkeypatch):
     """Text from the data that tries to run stays text: in the page, the search index and its results, the table
     explorer's rows and menus, and the charts' tooltips (a city on the map, a cell of a heatmap)."""
+    from gba_utils import paths
+
+    # a build folder of its own: this page has the default page's name (en/02_cases), and the shared build folder's
+    # executed copy of it is what another test worker's build of the shared site may re-render from at the same time
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">'
     set_cell(data_copy / "cases.csv", "case_id", "C2022-10", "name_en", f"Zyxwv {evil}")
     tech = '<img src=y onerror="window.__xss=3">Blockchain'

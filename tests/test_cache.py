@@ -110,6 +110,24 @@ def test_data_change_reruns_and_says_which_file(sandbox, data_copy):
 
 
 @pytest.mark.kernel
+def test_each_data_folder_keeps_its_own_cached_runs(sandbox, data_copy):
+    """A page built from a copy of the data and the same page built from the bundled data keep their executed
+    notebooks and manifests apart: builds in one build folder, even at the same time, never read each other's run,
+    and going back to the copy finds its run still current."""
+    copy = {"data_dir": str(data_copy)}
+    one = dict(notebooks=["00_overview"], langs=("en",), jobs=1, progress=False)
+    first = pipeline.build(site=sandbox / "copy", params=copy, **one)
+    assert reasons(first)[("00_overview", "en")] == ("run", "no previous run")
+    bundled = pipeline.build(site=sandbox / "bundled", **one)
+    assert reasons(bundled)[("00_overview", "en")][0] == "run"
+    mine, theirs = first.results[0].job, bundled.results[0].job
+    assert mine.page == theirs.page  # the same page name: only the cache's folders tell them apart
+    assert cache.executed_path(mine) != cache.executed_path(theirs) and cache.manifest_path(mine) != cache.manifest_path(theirs)
+    assert cache.executed_path(mine).is_file() and cache.executed_path(theirs).is_file()
+    assert reasons(pipeline.build(site=sandbox / "copy", params=copy, **one))[("00_overview", "en")] == ("skip", "up to date")
+
+
+@pytest.mark.kernel
 def test_code_edit_reruns_only_that_notebook(sandbox):
     site = sandbox / "site"
     pipeline.build(["00_overview", "03_problems"], langs=("en",), site=site, jobs=1, progress=False)

@@ -140,18 +140,33 @@ def render_inputs(nb_json: dict, show_code: bool, links: str = "", lang: str | N
     return inputs
 
 
+def scope(job) -> str:
+    """The folder, under ``build/executed/`` and ``build/cache/``, of a job's cached run: the page's folder (``en``),
+    inside ``data-<hash of the data folder's path>/`` when the job reads data other than the bundled data.
+
+    A page's name leaves its data folder out (the site shows one data folder), so without this a build from a copy of
+    the data and a build from the bundled data, run at the same time in one build folder, would write the same
+    executed notebook and manifest, and either could render the other's. Builds one after another were always safe:
+    the manifest's data hashes send a page built from other data back to ``run``."""
+    folder = paths.data_dir(dict(job.params).get("data_dir"))
+    if folder.resolve() == paths.DATA.resolve():
+        return job.out_dir
+    return f"data-{sha(str(folder).encode())[:12]}/{job.out_dir}"
+
+
 def executed_path(job) -> Path:
     """Where a job's executed notebook is kept (the cache re-renders from it; a failed one stays for debugging)."""
-    return paths.BUILD / "executed" / job.out_dir / f"{job.slug}.ipynb"
+    return paths.BUILD / "executed" / scope(job) / f"{job.slug}.ipynb"
 
 
 def cells_path(job) -> Path:
     """Where the HTML of a page's cells is kept between builds (:func:`gba_utils.pipeline.pages.render_body`)."""
-    return paths.BUILD / "cache" / job.out_dir / f"{job.slug}.cells.json"
+    return paths.BUILD / "cache" / scope(job) / f"{job.slug}.cells.json"
 
 
-def manifest_path(out_dir: str, slug: str) -> Path:
-    return paths.BUILD / "cache" / out_dir / f"{slug}.json"
+def manifest_path(job) -> Path:
+    """Where the inputs, page hash, title and run time of a job's last successful run are kept."""
+    return paths.BUILD / "cache" / scope(job) / f"{job.slug}.json"
 
 
 def _changed(old: dict, new: dict) -> str | None:
@@ -172,7 +187,7 @@ def decide(job, current: Path | None, site: set[str], force: bool = False) -> tu
     the site being built."""
     nb_json = _notebook_json(job.notebook)
     params = dict(job.params)
-    manifest = manifest_path(job.out_dir, job.slug)
+    manifest = manifest_path(job)
     executed = executed_path(job)
     if force:
         return "run", "--force"
@@ -212,14 +227,12 @@ def record(job, inputs: dict, page: bytes, title: str = "", seconds: float | Non
         seconds = recorded_seconds(job)
     if seconds:
         manifest["seconds"] = round(seconds, 1)
-    atomic_write(
-        manifest_path(job.out_dir, job.slug), json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    )
+    atomic_write(manifest_path(job), json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
 
 
 def recorded_seconds(job) -> float:
     """How long the last execution of ``job`` took (0 when it never ran here): the build starts the longest first."""
-    manifest = manifest_path(job.out_dir, job.slug)
+    manifest = manifest_path(job)
     try:
         return float(json.loads(manifest.read_text(encoding="utf-8")).get("seconds", 0))
     except (OSError, ValueError, TypeError):
@@ -228,7 +241,7 @@ def recorded_seconds(job) -> float:
 
 def recorded_title(job) -> str:
     """The title of the page the last successful run of ``job`` wrote."""
-    manifest = manifest_path(job.out_dir, job.slug)
+    manifest = manifest_path(job)
     return json.loads(manifest.read_text(encoding="utf-8")).get("title", "") if manifest.exists() else ""
 
 

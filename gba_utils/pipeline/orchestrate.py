@@ -184,7 +184,7 @@ def run_job(
             files=tuple(sorted(files)),
         )
     except NotebookFailed as exc:
-        cache.manifest_path(job.out_dir, job.slug).unlink(missing_ok=True)
+        cache.manifest_path(job).unlink(missing_ok=True)
         cell = f" (cell {exc.cell_index})" if exc.cell_index is not None else ""
         return Result(
             job,

@@ -26,7 +26,9 @@ Scenarios (each timed with a wall clock, in a scratch folder; the repository's r
 - images:  the PNG palette step on every figure function's chart in both languages (the charts of
            ``tests/test_figures.py``): Pillow's median cut against ``images.palette_image``, and the pixels each moves.
 
-``--only setup,commands`` (or ``tests``, ``build``, ``images``) runs some parts. Targets: naive / full >= 9, full / floor <= 0.8,
+``--rounds N`` times the naive chain, the floor and the full build N times, one of each in turn, and prints each
+round's ratios and their median (a machine whose speed drifts slows a whole round alike).
+``--only setup,commands`` (or ``tests``, ``build``, ``growth``, ``images``) runs some parts. Targets: naive / full >= 9, full / floor <= 0.8,
 edit re-runs one chapter, grid >= 1.9x with 2 cores, 100x the cases <= 1.5x and 1000x <= 2.5x the time of 34, setup
 >= 3x the pip baseline, a whole-command no-op <= 0.1 s and markdown edit <= 1 s, the test suite >= 2x.
 """
@@ -40,6 +42,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -322,9 +325,12 @@ def palette_step(results: dict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="", help="comma-separated parts: setup, commands, tests, build (default: all)")
+    ap.add_argument("--rounds", type=int, default=1, help="naive chain, floor and full build, timed this many times in turn")
+    ap.add_argument(
+        "--only", default="", help="comma-separated parts: setup, commands, tests, build, growth, images (default: all)"
+    )
     args = ap.parse_args()
-    parts = set(filter(None, args.only.split(","))) or {"setup", "commands", "tests", "build", "images"}
+    parts = set(filter(None, args.only.split(","))) or {"setup", "commands", "tests", "build", "growth", "images"}
     cores = os.cpu_count() or 1
     chapters = list(CHAPTERS)
     langs = ("zh", "en")
@@ -353,20 +359,31 @@ def main() -> None:
         # the kernels (papermill's too) use the scratch build folder as well: the audit's sensitivity table is made in
         # it, not read from the repository's build/ (a fresh build folder means all of it)
         os.environ["GBA_BUILD_DIR"] = str(paths.BUILD)
-        t = naive(naive_set, langs, scratch)
-        results["naive"] = t * len(chapters) / len(naive_set)
-        print(
-            f"naive chain ({len(naive_set)} notebooks x {len(langs)} languages, scaled to {len(chapters)}): {results['naive']:.1f} s",
-            flush=True,
-        )
-        results["floor"] = floor(chapters, langs)
-        print(f"floor (kernel + imports + data, per notebook, / {cores} cores): {results['floor']:.1f} s", flush=True)
-        # an empty build folder of its own: the naive chain's kernels stored the audit's sensitivity table in theirs,
-        # and a full build reading it would be compared with a chain that made it
-        paths.BUILD = scratch / "build-full"
-        os.environ["GBA_BUILD_DIR"] = str(paths.BUILD)
-        results["full"] = wall(lambda: pipeline.build(site=site, progress=False, force=True))
-        print(f"full build: {results['full']:.1f} s", flush=True)
+        # naive, floor and full are timed in rounds, one of each per round: a machine whose speed drifts (shared
+        # hosts do, by 2x within minutes) then slows all three of a round alike, and each round gives its own ratios
+        rounds = []
+        for i in range(args.rounds):
+            # every round's naive chain and full build start from an empty build folder of their own: the audit's
+            # sensitivity table is made in it (a chain or build reading one another made would be compared unfairly)
+            paths.BUILD = scratch / f"build-naive-{i}"
+            os.environ["GBA_BUILD_DIR"] = str(paths.BUILD)
+            t = naive(naive_set, langs, scratch)
+            one = {"naive": t * len(chapters) / len(naive_set), "floor": floor(chapters, langs)}
+            paths.BUILD = scratch / f"build-full-{i}"
+            os.environ["GBA_BUILD_DIR"] = str(paths.BUILD)
+            one["full"] = wall(lambda: pipeline.build(site=site, progress=False, force=True))
+            rounds.append(one)
+            print(
+                f"round {i + 1}: naive chain ({len(naive_set)} notebooks x {len(langs)} languages, scaled to "
+                f"{len(chapters)}) {one['naive']:.1f} s; floor (kernel + imports + data, per notebook, / {cores} cores) "
+                f"{one['floor']:.1f} s; full build {one['full']:.1f} s: naive/full {one['naive'] / one['full']:.2f}, "
+                f"full/floor {one['full'] / one['floor']:.2f}",
+                flush=True,
+            )
+        for key in ("naive", "floor", "full"):
+            results[key] = statistics.median(r[key] for r in rounds)
+        results["naive_full"] = statistics.median(r["naive"] / r["full"] for r in rounds)
+        results["full_floor"] = statistics.median(r["full"] / r["floor"] for r in rounds)
         results["noop"] = wall(lambda: pipeline.build(site=site, progress=False))
         print(f"no-op rebuild: {results['noop']:.2f} s", flush=True)
 
@@ -400,21 +417,23 @@ def main() -> None:
                 flush=True,
             )
 
-        factors = (1, 10, 100) if args.quick else (1, 10, 100, 1000)
+    factors = (1, 10, 100) if args.quick else (1, 10, 100, 1000)
+    if "growth" in parts:
+        os.environ["GBA_CHROMIUM"] = "none"
+
+        def chapter2(data: Path, site_dir: Path):
+            return pipeline.build(
+                ["02_cases"], langs=("zh",), params={"data_dir": str(data)}, site=site_dir, progress=False, force=True, jobs=1
+            )
+
+        # a build first, untimed: the first in a process pays its imports, and x1 would be timed with them when this
+        # part runs alone (after the other parts, this process has built already)
+        synthetic_data(1, scratch / "data-warm")
+        chapter2(scratch / "data-warm", scratch / "site-warm")
         for f in factors:
             data = scratch / f"data-x{f}"
             synthetic_data(f, data)
-            results[f"cases_x{f}"] = wall(
-                lambda data=data, f=f: pipeline.build(
-                    ["02_cases"],
-                    langs=("zh",),
-                    params={"data_dir": str(data)},
-                    site=scratch / f"site-x{f}",
-                    progress=False,
-                    force=True,
-                    jobs=1,
-                )
-            )
+            results[f"cases_x{f}"] = wall(lambda data=data, f=f: chapter2(data, scratch / f"site-x{f}"))
             print(f"chapter 2 with {34 * f} cases (SYNTHETIC beyond 34): {results[f'cases_x{f}']:.1f} s", flush=True)
 
     print("\nratios")
@@ -431,12 +450,14 @@ def main() -> None:
         print(f"    with the PDF editions {results['md_pdf']:6.2f} s (Chromium reprints the edition that changed)")
         print(f"    trailing spaces only  {results['md_space']:6.2f} s (no page's HTML changes)")
     if "build" in parts:
-        print(f"  naive / full            {results['naive'] / results['full']:6.2f}   (target >= 9)")
-        print(f"  full / floor            {results['full'] / results['floor']:6.2f}   (target <= 0.8)")
+        many = f", the median of {args.rounds} rounds' ratios" if args.rounds > 1 else ""
+        print(f"  naive / full            {results['naive_full']:6.2f}   (target >= 9{many})")
+        print(f"  full / floor            {results['full_floor']:6.2f}   (target <= 0.8{many})")
         print(f"  no-op rebuild           {results['noop']:6.2f} s (in process)")
         print(f"  edit re-executed        {len(executed):6d} notebook(s) (target 1)")
         print(f"  grid 1 job / {cores} jobs      {results['grid_1'] / results['grid_n']:6.2f}   (target >= 1.9)")
         print(f"  profiles 1 job / {cores} jobs  {results['profiles_1'] / results['profiles_n']:6.2f}")
+    if "growth" in parts:
         for f in factors[1:]:
             target = {100: "  (target <= 1.5)", 1000: "  (target <= 2.5)"}.get(f, "")
             print(f"  cases x{f:<5} / x1       {results[f'cases_x{f}'] / results['cases_x1']:6.2f}{target}")

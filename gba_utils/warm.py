@@ -42,6 +42,7 @@ MODULES = (
     "fontTools.ttLib",
     "jinja2",
     "openpyxl",
+    "xlsxwriter",
     "tqdm",
     "nbformat",
     "nbclient",

@@ -31,15 +31,23 @@ def test_csv_text_cells_are_neutralised_numbers_are_not():
     assert ",-5.0," in text or ",-5," in text
 
 
+#: Text a spreadsheet writer could turn into something else: an error value, a number, a link.
+LOOKALIKES = ["#N/A", "#DIV/0!", "007", "1e3", "http://example.org/x", "mailto:a@example.org"]
+
+
 def test_xlsx_never_holds_a_formula():
-    table, header, rows = rows_with(RISKY)
+    table, header, rows = rows_with(RISKY + LOOKALIKES)
     wb = load_workbook(io.BytesIO(xlsx_bytes(table, header, rows)))
     ws = wb.active
     cells = [c for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     col = header.index("subject_en") + 1
-    assert [ws.cell(r, col).value for r in range(2, 2 + len(RISKY))] == RISKY
-    assert ws.cell(2, header.index("value") + 1).value == -5.0
+    written = [ws.cell(r, col) for r in range(2, 2 + len(RISKY + LOOKALIKES))]
+    assert [c.value for c in written] == RISKY + LOOKALIKES  # text, as it was: no number, no error value
+    assert all(c.data_type == "s" and c.hyperlink is None for c in written)
+    assert ws.cell(2, header.index("value") + 1).value == -5.0  # numbers stay numbers
+    assert ws.cell(1, col).value == "subject_en" and ws.freeze_panes == "A2"  # the header row stays in view
+    assert ws.title == "claims"
 
 
 def test_exports_are_byte_stable(tmp_path):

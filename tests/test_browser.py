@@ -341,8 +341,8 @@ def test_text_from_data_is_escaped(tmp_path, data_copy, browser, monkeypatch):
     explorer's rows and menus, and the charts' tooltips (a city on the map, a cell of a heatmap)."""
     from gba_utils import paths
 
-    # a build folder of its own: this page has the default page's name (en/02_cases), and the shared build folder's
-    # executed copy of it is what another test worker's build of the shared site may re-render from at the same time
+    # a build folder of its own, so nothing made from this marked-up data is ever in the shared one (where each data
+    # folder's runs are kept apart too, cache.scope: this page has the default page's name, en/02_cases)
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss=2">'
     set_cell(data_copy / "cases.csv", "case_id", "C2022-10", "name_en", f"Zyxwv {evil}")

@@ -50,6 +50,14 @@ def test_xlsx_never_holds_a_formula():
     assert ws.title == "claims"
 
 
+def test_xlsx_keeps_a_number_cell_it_cannot_hold_as_its_text():
+    table, header, rows = rows_with(["x", "y"])
+    rows[0][header.index("value")], rows[1][header.index("value")] = "nan", "inf"
+    ws = load_workbook(io.BytesIO(xlsx_bytes(table, header, rows))).active
+    col = header.index("value") + 1
+    assert [ws.cell(2, col).value, ws.cell(3, col).value] == ["nan", "inf"]
+
+
 def test_exports_are_byte_stable(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     export_all(paths.DATA, a)

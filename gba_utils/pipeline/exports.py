@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from datetime import datetime
@@ -74,12 +75,14 @@ def xlsx_bytes(table: Table, header: list[str], rows: list[list[str]]) -> bytes:
     for j, name in enumerate(header):
         text(0, j, name)
     for i, row in enumerate(rows, start=1):
-        for j, value in enumerate(_typed(table, header, row)):
+        for j, (value, cell) in enumerate(zip(_typed(table, header, row), row)):
             if isinstance(value, str):
                 if value:  # an empty cell stays empty, as in the CSV
                     text(i, j, value)
-            else:
+            elif math.isfinite(value):
                 number(i, j, value)
+            else:  # "nan" or "inf" in a number column: a workbook holds no such number, so the text as written
+                text(i, j, cell)
     wb.close()
     return _stable_zip(raw.getvalue())
 

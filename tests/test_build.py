@@ -259,3 +259,23 @@ def test_notebooks_read_without_the_schema_pass_equal_nbformats_reading():
 
     for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
         assert read_notebook(path) == nbformat.read(path, as_version=4), path.name
+
+
+@pytest.mark.kernel
+def test_downloads_are_carried_over_only_while_the_data_and_the_code_that_writes_them_are_unchanged(tmp_path, monkeypatch):
+    """A rebuild of the same data takes the published downloads as they are; a change to what writes them (the
+    export code, the schema, the workbook writer) writes them again, even when every page is current."""
+    from gba_utils.pipeline import assets
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    made = []
+    export_all = assets.export_all
+    monkeypatch.setattr(assets, "export_all", lambda *a: made.append(1) or export_all(*a))
+    one = dict(notebooks=["00_overview"], langs=("en",), site=tmp_path / "site", jobs=1, progress=False)
+    assert B.build(**one).ok and len(made) == 1
+    assert B.build(force=True, **one).ok and len(made) == 1  # the same data, the same code: carried over
+    inputs = assets.static_inputs()
+    monkeypatch.setattr(B, "static_inputs", lambda: {**inputs, assets.DOWNLOADS_WRITER: "0.0.0"})
+    summary = B.build(**one)
+    assert summary.ok and summary.published and len(made) == 2  # pages current, downloads written again
+    assert (tmp_path / "site" / "data" / "cases.xlsx").stat().st_size > 0

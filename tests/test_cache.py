@@ -77,7 +77,7 @@ def test_the_longest_pages_start_first_by_the_time_they_last_took(sandbox, monke
     monkeypatch.setattr(orchestrate, "write_assets", lambda *a, **k: None)
     ds = SimpleNamespace(directory=paths.DATA)
     orchestrate._run(jobs, {j: ("run", "") for j in jobs}, sandbox, frozenset(), orchestrate.Summary(), 2, False,
-                     Recorder(), False, ds, None, None, False)  # fmt: skip
+                     Recorder(), False, ds, None, None, False, False)  # fmt: skip
     assert submitted[:2] == ["05_audit", "03_problems"]
 
 

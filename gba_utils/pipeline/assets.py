@@ -79,20 +79,30 @@ def write_scripts(site: Path) -> None:
         atomic_write(site / "assets" / "vendor" / f.parent.name / f.name, f.read_bytes())
 
 
+#: The code that writes the data downloads, and the package it writes the workbooks with.
+DOWNLOADS_CODE = ("pipeline/exports.py", "data/schema.py", "data/reading.py")
+DOWNLOADS_WRITER = "xlsxwriter"
+
+
 def static_inputs() -> dict[str, str]:
     """Hashes of the files that shape the site's assets beyond the pages (a site whose pages are all current is
-    published again when one changes): the vendored libraries and the code that writes the search index."""
+    published again when one changes): the vendored libraries, the code that writes the search index, and the code
+    and the workbook writer that make the downloads."""
+    from importlib import metadata
+
     files = [*_vendored(), PACKAGE / "pipeline" / "search.py", PACKAGE / "pipeline" / "assets.py"]
-    return {paths.relative(f): sha(f.read_bytes()) for f in files}
+    files += [PACKAGE / rel for rel in DOWNLOADS_CODE]
+    return {paths.relative(f): sha(f.read_bytes()) for f in files} | {DOWNLOADS_WRITER: metadata.version(DOWNLOADS_WRITER)}
 
 
-def write_assets(site: Path, data_dir: Path, chars: str, carry=None) -> None:
+def write_assets(site: Path, data_dir: Path, chars: str, carry=None, carry_downloads: bool = True) -> None:
     """The data downloads and the web font (run beside the kernels).
 
     ``carry(rel)`` puts the current site's file ``rel`` into ``site`` and says whether it could: the downloads are
-    carried over when the data did not change (the caller decides), and the font when its characters did not.
+    carried over when the data did not change and ``carry_downloads`` (the caller decides: nothing that writes them
+    changed either), and the font when its characters did not.
     """
-    if carry is None or not all(carry(f"data/{name}") for name in download_names(data_dir)):
+    if carry is None or not carry_downloads or not all(carry(f"data/{name}") for name in download_names(data_dir)):
         export_all(data_dir, site / "data")
     write_font(site, chars, carry)
 

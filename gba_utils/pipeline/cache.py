@@ -44,8 +44,9 @@ SHAPING = (
     "pillow",
 )
 PACKAGE = Path(__file__).resolve().parent.parent
-#: Parts of gba_utils that never run inside a kernel (they render or orchestrate); every other module shapes outputs.
-HOST_ONLY = ("pipeline/", "cli.py", "data/codebook.py")
+#: Parts of gba_utils that never run inside a kernel (they render or orchestrate, set up or start JupyterLab; the
+#: layers contract in pyproject.toml keeps what kernels import from importing them); every other module shapes outputs.
+HOST_ONLY = ("pipeline/", "cli.py", "data/codebook.py", "warm.py", "lab.py")
 #: Parts that shape how a page is rendered from its executed notebook.
 RENDERING = ("pipeline/pages.py", "pipeline/plan.py", "pipeline/exhibits.py", "research/outputs.py", "data/codes.py")
 

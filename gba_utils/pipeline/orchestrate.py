@@ -466,10 +466,8 @@ def build(
         todo = [j for j in all_jobs if decisions[j][0] != "skip"]
         summary.results += [skipped(job) for job in all_jobs if decisions[job][0] == "skip"]
         # the downloads are carried over only when neither the data nor the code that writes them changed
-        carried = same_data and manifest.get("inputs") == site_inputs()
-        interrupted = _run(
-            todo, decisions, stage, linked, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data, carried
-        )
+        carry_downloads = same_data and manifest.get("inputs") == site_inputs()
+        interrupted = _run(todo, decisions, stage, linked, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data, carry_downloads)  # fmt: skip
         order = {j: i for i, j in enumerate(all_jobs)}
         summary.results.sort(key=lambda r: order[r.job])
         summary.seconds = time.perf_counter() - start
@@ -527,9 +525,9 @@ def build(
         store.unlock()
 
 
-def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data, downloads) -> bool:  # fmt: skip
+def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data, carry_downloads) -> bool:  # fmt: skip
     """Run the jobs (in worker processes) while the assets are made; True when the build was interrupted.
-    ``same_data``: the published site shows the same data; ``downloads``: and its downloads can be carried over."""
+    ``same_data``: the published site shows the same data; ``carry_downloads``: and its downloads can be carried over."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = None
     if progress and todo:
@@ -544,7 +542,7 @@ def _run(todo, decisions, stage, pages, summary, jobs, progress, executor, isola
 
     def assets():
         try:
-            write_assets(stage, ds.directory, site_characters({data_dir}), carry, downloads)
+            write_assets(stage, ds.directory, site_characters({data_dir}), carry, carry_downloads)
         except BaseException as exc:  # re-raised in the main thread below
             asset_errors.append(exc)
 

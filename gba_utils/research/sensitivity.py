@@ -271,7 +271,8 @@ class Probe:
         """Whether a value several outputs share (the recount, the audit's results) is what it is as coded."""
         if ("shared", name) not in self._same_derived:
             mine, theirs = getattr(self, name), getattr(self.base, name)
-            self._same_derived[("shared", name)] = _same(mine, theirs)
+            frames = (pd.DataFrame, pd.Series)
+            self._same_derived[("shared", name)] = isinstance(mine, frames) and isinstance(theirs, frames) and _same(mine, theirs)
         return self._same_derived[("shared", name)]
 
     def _share(self, name: str, make: Callable[[], object]):
@@ -358,11 +359,13 @@ class Probe:
             if self.base is not None:
                 frame, read = self.base.output(key, city)
                 tables = {r for r in read if isinstance(r, str)}
-                derived = [r[1] for r in read if not isinstance(r, str)]
+                derived = [r for r in read if not isinstance(r, str)]
                 if (
                     self.exact is False
                     and not (tables & self.changed)
-                    and all(self._derived_same(city, name) for name in derived)
+                    and all(
+                        self._shared_same(name) if kind == "shared" else self._derived_same(city, name) for kind, name in derived
+                    )
                 ):
                     self.outputs[(key, city)] = (frame, read)  # nothing it reads is changed
                     return self.outputs[(key, city)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def cff() -> dict:
 
 def test_citation_cff_is_valid_cff_1_2_0():
     assert cff_problems((ROOT / "CITATION.cff").read_text(encoding="utf-8")) == []
+
+
+def test_the_cff_check_keeps_the_format_checkers_its_schema_uses():
+    """pytest loads gba_utils.lean_imports first, which blocks only what the iri formats need: the uri and date checks
+    of the CFF schema still run (a checker that is missing passes every value without a word)."""
+    checkers = jsonschema.FormatChecker().checkers
+    assert {"uri", "date"} <= set(checkers)
+    broken = (ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("https://", "https:// not a uri ")
+    assert any("is not a 'uri'" in p for p in cff_problems(broken))
+    assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None, "the 1 s import was not skipped"
 
 
 def test_the_cff_check_catches_what_cffconvert_would():

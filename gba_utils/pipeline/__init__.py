@@ -8,16 +8,14 @@
 from __future__ import annotations
 
 import importlib
-import sys
 
-# jsonschema (pulled in by nbformat's validator) imports the checkers of string formats that are installed, and
-# rfc3987_syntax compiles a lark grammar at import time (~1.5 s per process, measured with `python -X importtime`);
-# isoduration (with arrow) and the RFC 3339 and 3986 validators add about 40 ms more. Notebook schemas use no
-# "format" keyword, so the build does without them; this runs before any module of the build imports nbformat.
-# jupyterlab brings them in through jupyter-events, in its own process.
-for _name in ("rfc3987_syntax", "isoduration", "rfc3339_validator", "rfc3986_validator"):
-    sys.modules.setdefault(_name, None)
-del _name
+from .. import lean_imports
+
+# jsonschema (pulled in by nbformat's validator) imports the checkers of string formats that are installed; the build
+# checks only notebook schemas, which use no "format" keyword, so it does without all of them (see lean_imports). This
+# runs before any module of the build imports nbformat. jupyterlab brings them in through jupyter-events, in its own
+# process.
+lean_imports.skip(lean_imports.SLOW + lean_imports.UNUSED_BY_THE_BUILD)
 
 __all__ = ["Job", "Result", "Summary", "build", "refresh"]
 _LAZY = {"Job": ".plan", "Result": ".orchestrate", "Summary": ".orchestrate", "build": ".orchestrate", "refresh": ".orchestrate"}

@@ -1,6 +1,8 @@
 """Downloads cannot smuggle formulas into a spreadsheet, and are byte-stable."""
 
 import io
+import re
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -66,3 +68,15 @@ def test_exports_are_byte_stable(tmp_path):
     assert "cases.xlsx" in names and "datapackage.json" in names
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_a_workbook_holds_no_date_of_the_machine_or_the_moment(tmp_path):
+    """Two runs in the same second would agree even with a clock in the file: every date in it is fixed instead."""
+    table, header, rows = rows_with(["x"])
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(table, header, rows))) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode("utf-8")
+        stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
+        assert sorted(stamps) == [("created", "2022-01-01T00:00:00Z"), ("modified", "2022-01-01T00:00:00Z")]
+        years = {y for i in z.infolist() for y in re.findall(rb"\b20[2-9][0-9]-[01][0-9]-[0-3][0-9]", z.read(i))}
+        assert years <= {b"2022-01-01"}, years

@@ -28,6 +28,27 @@ def rows(table: str, folder: str | Path | None = None) -> tuple[dict, ...]:
         return ()
 
 
+@functools.cache
+def _column(path: Path, mtime: float, column: str) -> frozenset[str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        if column not in header:
+            return frozenset()
+        j = header.index(column)
+        return frozenset(row[j] for row in reader if len(row) > j)
+
+
+def column_values(table: str, column: str, folder: str | Path | None = None) -> frozenset[str]:
+    """The distinct texts of one column of a table (empty when the file or the column is missing), read without making
+    a dict per row: ``cases.csv`` may hold tens of thousands of rows, and every kernel checks its parameters."""
+    path = data_dir(folder) / f"{table}.csv"
+    try:
+        return _column(path, path.stat().st_mtime, column)
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return frozenset()
+
+
 def city_codes(folder: str | Path | None = None) -> tuple[str, ...]:
     """The 9+2 city codes, in the order of ``cities.csv``."""
     return tuple(dict.fromkeys(r["city_code"] for r in rows("cities", folder) if r.get("city_code")))
@@ -35,7 +56,7 @@ def city_codes(folder: str | Path | None = None) -> tuple[str, ...]:
 
 def editions(folder: str | Path | None = None) -> tuple[int, ...]:
     """Editions present in ``cases.csv`` (the report years the data can build)."""
-    found = {int(r["edition"]) for r in rows("cases", folder) if str(r.get("edition", "")).strip().isdigit()}
+    found = {int(v) for v in column_values("cases", "edition", folder) if v.strip().isdigit()}
     return tuple(sorted(found))
 
 

@@ -263,8 +263,9 @@ def test_notebooks_read_without_the_schema_pass_equal_nbformats_reading():
 
 @pytest.mark.kernel
 def test_downloads_are_carried_over_only_while_the_data_and_the_code_that_writes_them_are_unchanged(tmp_path, monkeypatch):
-    """A rebuild of the same data takes the published downloads as they are; a change to what writes them (the
-    export code, the schema, the workbook writer) writes them again, even when every page is current."""
+    """A rebuild of the same data takes the published downloads as they are, also when something else of the site
+    changed (a vendored script); a change to what writes them (the export code, the schema, the workbook writer)
+    writes them again, even when every page is current."""
     from gba_utils.pipeline import assets
 
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
@@ -274,8 +275,14 @@ def test_downloads_are_carried_over_only_while_the_data_and_the_code_that_writes
     one = dict(notebooks=["00_overview"], langs=("en",), site=tmp_path / "site", jobs=1, progress=False)
     assert B.build(**one).ok and len(made) == 1
     assert B.build(force=True, **one).ok and len(made) == 1  # the same data, the same code: carried over
-    inputs = assets.static_inputs()
-    monkeypatch.setattr(B, "static_inputs", lambda: {**inputs, assets.DOWNLOADS_WRITER: "0.0.0"})
+    static = assets.static_inputs()
+    monkeypatch.setattr(B, "static_inputs", lambda: {**static, "gba_utils/templates/vendor/x.js": "edited"})
+    summary = B.build(**one)
+    assert summary.ok and summary.published and len(made) == 1  # the site is made again, its downloads carried
+    downloads = assets.downloads_inputs()
+    newer = {**downloads, assets.DOWNLOADS_WRITER: "0.0.0"}
+    monkeypatch.setattr(B, "static_inputs", lambda: {**static, **newer})
+    monkeypatch.setattr(B, "downloads_inputs", lambda: newer)
     summary = B.build(**one)
     assert summary.ok and summary.published and len(made) == 2  # pages current, downloads written again
     assert (tmp_path / "site" / "data" / "cases.xlsx").stat().st_size > 0

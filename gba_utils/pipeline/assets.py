@@ -84,15 +84,24 @@ DOWNLOADS_CODE = ("pipeline/exports.py", "data/schema.py", "data/reading.py")
 DOWNLOADS_WRITER = "xlsxwriter"
 
 
-def static_inputs() -> dict[str, str]:
-    """Hashes of the files that shape the site's assets beyond the pages (a site whose pages are all current is
-    published again when one changes): the vendored libraries, the code that writes the search index, and the code
-    and the workbook writer that make the downloads."""
+def downloads_inputs() -> dict[str, str]:
+    """What makes the downloads' bytes from the data: the export code (with the schema and the reading it uses), the
+    workbook writer's version and zlib's, which compresses the workbooks. The downloads of a rebuild on the same data
+    are carried over while this is unchanged, whatever else (a template, the stylesheet) changed."""
+    import zlib
     from importlib import metadata
 
+    files = [PACKAGE / rel for rel in DOWNLOADS_CODE]
+    hashes = {paths.relative(f): sha(f.read_bytes()) for f in files}
+    return hashes | {DOWNLOADS_WRITER: metadata.version(DOWNLOADS_WRITER), "zlib": zlib.ZLIB_RUNTIME_VERSION}
+
+
+def static_inputs() -> dict[str, str]:
+    """Hashes of the files that shape the site's assets beyond the pages (a site whose pages are all current is
+    published again when one changes): the vendored libraries, the code that writes the search index, and what makes
+    the downloads (:func:`downloads_inputs`)."""
     files = [*_vendored(), PACKAGE / "pipeline" / "search.py", PACKAGE / "pipeline" / "assets.py"]
-    files += [PACKAGE / rel for rel in DOWNLOADS_CODE]
-    return {paths.relative(f): sha(f.read_bytes()) for f in files} | {DOWNLOADS_WRITER: metadata.version(DOWNLOADS_WRITER)}
+    return {paths.relative(f): sha(f.read_bytes()) for f in files} | downloads_inputs()
 
 
 def write_assets(site: Path, data_dir: Path, chars: str, carry=None, carry_downloads: bool = True) -> None:

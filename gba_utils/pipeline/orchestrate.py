@@ -38,7 +38,7 @@ from ..errors import BuildInterrupted, NotebookFailed, ParameterError
 from ..files import atomic_write, sha
 from ..research.params import check
 from . import cache, exhibits, pdf, search
-from .assets import site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
+from .assets import downloads_inputs, site_characters, static_inputs, write_assets, write_scripts, write_stylesheet
 from .pages import render_page, write_index
 from .plan import Job, declared_parameters, plan, read_notebook
 from .publish import SiteStore, check_site, write_manifest
@@ -254,6 +254,10 @@ def site_inputs() -> str:
     )
 
 
+def _downloads_digest() -> str:
+    return sha(json.dumps(downloads_inputs(), sort_keys=True).encode())
+
+
 # ------------------------------------------------------------------ workers
 
 
@@ -466,7 +470,8 @@ def build(
         todo = [j for j in all_jobs if decisions[j][0] != "skip"]
         summary.results += [skipped(job) for job in all_jobs if decisions[job][0] == "skip"]
         # the downloads are carried over only when neither the data nor the code that writes them changed
-        carry_downloads = same_data and manifest.get("inputs") == site_inputs()
+        # what the downloads are made with, apart from the data: a template edit leaves them as they are
+        carry_downloads = same_data and manifest.get("downloads") == _downloads_digest()
         interrupted = _run(todo, decisions, stage, linked, summary, jobs, progress, executor, isolated, ds, data_dir, store, same_data, carry_downloads)  # fmt: skip
         order = {j: i for i, j in enumerate(all_jobs)}
         summary.results.sort(key=lambda r: order[r.job])
@@ -504,6 +509,7 @@ def build(
                 "data_version": version,
                 "edition": ds.edition,
                 "inputs": site_inputs(),
+                "downloads": _downloads_digest(),
                 "pdfs": made.records,
                 "pages": {
                     r.job.page: {**r.job.to_json(), "title": r.title, "sha": r.page_sha, "files": list(r.files)}

@@ -251,3 +251,30 @@ def test_kernels_share_the_sensitivity_work_and_wait_only_for_what_another_is_ma
     assert [e.switched for _, e in out] == names and out[0][1] == theirs  # read from the other kernel, not made
     made.clear()
     assert [e for _, e in sensitivity._stored(coded)] == [e for _, e in out] and made == []  # all stored now
+
+
+def test_the_stored_effects_follow_the_code_kernels_run_and_not_the_builds_own(tmp_path, monkeypatch):
+    """code_version hashes what may run in a kernel: an edit to the build's code (pipeline/) keeps the stored effects,
+    an edit to the research code makes them again."""
+    import shutil
+
+    from gba_utils import paths
+
+    package = tmp_path / "gba_utils"
+    shutil.copytree(paths.ROOT / "gba_utils", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sensitivity, "__file__", str(package / "research" / "sensitivity.py"))
+
+    def version() -> str:
+        sensitivity.code_version.cache_clear()
+        return sensitivity.code_version()
+
+    try:
+        before = version()
+        with open(package / "pipeline" / "pages.py", "a", encoding="utf-8") as fh:
+            fh.write("\n# an edit to the build\n")
+        assert version() == before
+        with open(package / "research" / "analysis.py", "a", encoding="utf-8") as fh:
+            fh.write("\n# an edit to what kernels run\n")
+        assert version() != before
+    finally:
+        sensitivity.code_version.cache_clear()

@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import languages, paths
 from ..contents import ALL_NOTEBOOKS, CHAPTERS, FRONT
 from ..files import atomic_write, sha
+from ..layers import HOST_ONLY
 from .plan import narrative_title, notebook_json
 
 #: Packages whose versions shape what a notebook outputs.
@@ -44,9 +45,6 @@ SHAPING = (
     "pillow",
 )
 PACKAGE = Path(__file__).resolve().parent.parent
-#: Parts of gba_utils that never run inside a kernel (they render or orchestrate, set up or start JupyterLab; the
-#: layers contract in pyproject.toml keeps what kernels import from importing them); every other module shapes outputs.
-HOST_ONLY = ("pipeline/", "cli.py", "data/codebook.py", "warm.py", "lab.py")
 #: Parts that shape how a page is rendered from its executed notebook.
 RENDERING = ("pipeline/pages.py", "pipeline/plan.py", "pipeline/exhibits.py", "research/outputs.py", "data/codes.py")
 
@@ -105,7 +103,7 @@ def execution_inputs(nb_json: dict, params: dict) -> dict[str, str]:
         "code cells": sha(json.dumps(code).encode()),
         "parameters": sha(json.dumps(params, sort_keys=True, default=str).encode()),
     }
-    inputs |= _package(HOST_ONLY, inside=False) | _languages()
+    inputs |= _package(HOST_ONLY, inside=False) | _languages()  # what kernels run
     data_dir = paths.data_dir(params.get("data_dir"))
     inputs |= _files(data_dir, "*.csv") | _files(data_dir / "geo", "*.geojson")
     inputs["package versions"] = sha(json.dumps(package_versions(), sort_keys=True).encode())

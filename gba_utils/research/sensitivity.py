@@ -36,6 +36,7 @@ from ..data import switches
 from ..data.filters import recount
 from ..data.loading import Dataset, switch
 from ..files import atomic_write
+from ..layers import runs_in_kernels
 from . import analysis as A
 from . import audit
 from .labels import Labeller
@@ -497,11 +498,14 @@ def every_effect(ds: Dataset) -> list[tuple[dict, Effects]]:
 
 @functools.cache
 def code_version() -> str:
-    """A hash of this package's Python source: the effects are a function of it and of the data."""
+    """A hash of the package's Python source that may run in a kernel: the effects are a function of it and of the
+    data (an edit to the build's own code, :data:`gba_utils.layers.HOST_ONLY`, keeps the stored effects)."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+        rel = path.relative_to(root).as_posix()
+        if runs_in_kernels(rel):
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -116,6 +116,28 @@ def test_layout_settles_in_one_pass_and_no_legend_or_text_is_cut_off(ds, labels)
             assert inside, (name, getattr(artist, "get_text", str)(), box)
 
 
+def test_the_png_keeps_the_margins_the_svg_was_laid_out_with(ds, labels):
+    """The PNG is drawn with the SVG's layout; its text must take the room the layout measured, so no label comes
+    closer to the edge than the layout's padding allows (hinted text at twice the density drew one of chapter 2's
+    labels 4 px wider, to 1 px from the edge)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from gba_utils.research.images import svg_and_png
+
+    cases = A.recount(ds.cases, ds.claims, ds.case_aggregates)
+    figs = all_figures(ds, labels, title=max(languages.get(labels.lang).titles.values(), key=len))
+    figs["comparison"] = lambda: F.count_comparison(A.place_counts(cases, labels), labels, title=labels.lang)
+    for name, make in figs.items():
+        fig = make()
+        grey = np.asarray(Image.open(io.BytesIO(svg_and_png(fig)[1])).convert("L"))
+        inked = np.where(grey.min(axis=0) < 200)[0]
+        margins = (inked[0], grey.shape[1] - 1 - inked[-1])
+        assert min(margins) >= 6, (name, margins)  # 3 px of the page's figure at twice its density
+
+
 def test_png_is_a_palette_image_laid_on_white():
     import io
 

@@ -56,7 +56,11 @@ def png_bytes(fig, scale: float = 2.0) -> bytes:
 
     dpi = theme.DPI * scale
     buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=dpi)
+    # text unhinted, as the SVG's text (outlines) and the layout measured from it: hinted glyph advances at this density
+    # add up along a long label (one of chapter 2's drew 4 px wider, to 1 px from the edge), so the PNG would not be
+    # laid out quite as the SVG is
+    with mpl.rc_context({"text.hinting": "no_hinting"}):
+        fig.savefig(buf, format="rgba", dpi=dpi)
     raw = buf.getvalue()
     width, height = _pixels(fig, dpi, len(raw) // 4)
     rgba = Image.frombuffer("RGBA", (width, height), raw, "raw", "RGBA", 0, 1)

@@ -139,9 +139,25 @@ def check_page(site: Path, browser, rel: str) -> None:
             assert page.evaluate(LANGUAGE_SLIPS) == [], name
         else:
             assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways on a phone"
+            assert page.evaluate(LAST_LINE) != 1, f"{name}: the site's title leaves one character alone on a line"
         page.add_script_tag(content=axe)
         assert page.evaluate(AXE_RUN, AXE_TAGS) == [], (name, width)
         page.close()
+
+
+#: How many characters the last line of the site's title holds (0 when the page has none).
+LAST_LINE = """() => {
+  const el = document.querySelector('.site-title');
+  const text = el && el.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) return 0;
+  const tops = [];
+  for (let i = 0; i < text.length; i++) {
+    const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+    const box = r.getBoundingClientRect();
+    if (box.width && text.data[i].trim()) tops.push(Math.round(box.top));
+  }
+  return tops.filter(t => t === Math.max(...tops)).length;
+}"""
 
 
 # Every page is checked by one of the two classes below, one per language. `make test` runs pytest-xdist with

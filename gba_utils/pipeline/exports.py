@@ -68,7 +68,7 @@ def xlsx_bytes(table: Table, header: list[str], rows: list[list[str]]) -> bytes:
 
     # XlsxWriter rather than openpyxl: it writes the same workbook in half the time (34,000 synthetic cases: 3.9 s
     # against 7.8 s), which was the longest part of a first build on that much data. Every text cell is written as a
-    # string, so nothing becomes a formula, an error value, a number or a link, whatever the text starts with
+    # string, so nothing becomes a formula, an error value, a number or a link, whatever the text starts with.
     # In memory, XlsxWriter dates every part of the zip 1980-01-01 and the workbook's created and modified times come
     # from ``created``: the same rows give the same bytes, with no rewrite of the zip afterwards (tests/test_exports.py)
     raw = io.BytesIO()
